@@ -1,0 +1,85 @@
+package io.attache.meta;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The durable queue of chunks to delete from the store, drained by the collector. */
+public final class DeleteQueue {
+
+    /** A chunk waiting for deletion. */
+    public record Entry(long id, String locator, int attempts) {
+    }
+
+    private DeleteQueue() {
+    }
+
+    public static void enqueue(Connection c, String locator, long now) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "INSERT INTO delete_queue (locator, enqueued_at, next_attempt_at) VALUES (?, ?, ?)")) {
+            p.setString(1, locator);
+            p.setLong(2, now);
+            p.setLong(3, now);
+            p.executeUpdate();
+        }
+    }
+
+    /**
+     * Entries due at {@code now} that were queued before {@code queuedBefore}, oldest first. The
+     * second bound is the grace period that lets reads which started before a file was replaced or
+     * deleted finish with the chunks they resolved.
+     */
+    public static List<Entry> due(Connection c, long now, long queuedBefore, int limit) throws SQLException {
+        List<Entry> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT id, locator, attempts FROM delete_queue "
+                + "WHERE next_attempt_at <= ? AND enqueued_at <= ? ORDER BY next_attempt_at, id LIMIT ?")) {
+            p.setLong(1, now);
+            p.setLong(2, queuedBefore);
+            p.setInt(3, limit);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Entry(r.getLong(1), r.getString(2), r.getInt(3)));
+                }
+            }
+        }
+        return out;
+    }
+
+    public static void remove(Connection c, long id) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM delete_queue WHERE id = ?")) {
+            p.setLong(1, id);
+            p.executeUpdate();
+        }
+    }
+
+    public static void retryLater(Connection c, long id, long nextAttemptAt, String error) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE delete_queue SET attempts = attempts + 1, "
+                + "next_attempt_at = ?, last_error = ? WHERE id = ?")) {
+            p.setLong(1, nextAttemptAt);
+            p.setString(2, error);
+            p.setLong(3, id);
+            p.executeUpdate();
+        }
+    }
+
+    /** True when some chunk row still names {@code locator}: then it must never be deleted. */
+    public static boolean isReferenced(Connection c, String locator) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM chunk WHERE locator = ? LIMIT 1")) {
+            p.setString(1, locator);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    public static long size(Connection c) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM delete_queue");
+             ResultSet r = p.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+}

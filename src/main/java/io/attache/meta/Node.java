@@ -1,0 +1,44 @@
+package io.attache.meta;
+
+import java.util.HexFormat;
+
+/**
+ * A folder or a file as the database holds it, with its current version's size and content id
+ * for files. Immutable: a snapshot of one row at one moment.
+ */
+public record Node(long id, long ownerId, Long parentId, String name, Kind kind, Long versionId,
+                   String contentType, long createdAt, long modifiedAt, long size, byte[] contentId) {
+
+    public enum Kind {
+        FOLDER("folder"), FILE("file");
+
+        final String sql;
+
+        Kind(String sql) {
+            this.sql = sql;
+        }
+
+        static Kind of(String sql) {
+            return sql.equals("folder") ? FOLDER : FILE;
+        }
+    }
+
+    public boolean isFolder() {
+        return kind == Kind.FOLDER;
+    }
+
+    public boolean isRoot() {
+        return parentId == null;
+    }
+
+    /**
+     * A strong entity tag: the first 64 bits of the random content id, so it changes with every
+     * write of the content and is shared by copies, which hold the same bytes.
+     */
+    public String etag() {
+        if (contentId == null) {
+            return null;
+        }
+        return '"' + HexFormat.of().formatHex(contentId, 0, 8) + '"';
+    }
+}

@@ -1,0 +1,211 @@
+package io.attache.meta;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Queries and updates of the {@code node} table. Every method runs in the caller's transaction. */
+public final class Nodes {
+
+    private static final String SELECT = "SELECT n.id, n.owner_id, n.parent_id, n.name, n.kind, n.version_id, "
+            + "n.content_type, n.created_at, n.modified_at, v.size, v.content_id "
+            + "FROM node n LEFT JOIN version v ON v.id = n.version_id ";
+
+    private Nodes() {
+    }
+
+    public static Optional<Node> byId(Connection c, long id) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(SELECT + "WHERE n.id = ?")) {
+            p.setLong(1, id);
+            return one(p);
+        }
+    }
+
+    public static Optional<Node> root(Connection c, long ownerId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(SELECT + "WHERE n.owner_id = ? AND n.parent_id IS NULL")) {
+            p.setLong(1, ownerId);
+            return one(p);
+        }
+    }
+
+    public static Optional<Node> child(Connection c, long parentId, String name) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(SELECT + "WHERE n.parent_id = ? AND n.name = ?")) {
+            p.setLong(1, parentId);
+            p.setString(2, name);
+            return one(p);
+        }
+    }
+
+    /** Children of a folder ordered by name, at most {@code limit} of them after {@code afterName} (null: from the start). */
+    public static List<Node> children(Connection c, long parentId, String afterName, int limit) throws SQLException {
+        String sql = SELECT + "WHERE n.parent_id = ?" + (afterName == null ? "" : " AND n.name > ?") + " ORDER BY n.name LIMIT ?";
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            int i = 1;
+            p.setLong(i++, parentId);
+            if (afterName != null) {
+                p.setString(i++, afterName);
+            }
+            p.setInt(i, limit);
+            return all(p);
+        }
+    }
+
+    public static boolean hasChildren(Connection c, long parentId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM node WHERE parent_id = ? LIMIT 1")) {
+            p.setLong(1, parentId);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    public static long insertFolder(Connection c, long ownerId, Long parentId, String name, long now) throws SQLException {
+        return insert(c, ownerId, parentId, name, Node.Kind.FOLDER, null, null, now);
+    }
+
+    public static long insertFile(Connection c, long ownerId, long parentId, String name, long versionId,
+                                  String contentType, long now) throws SQLException {
+        return insert(c, ownerId, parentId, name, Node.Kind.FILE, versionId, contentType, now);
+    }
+
+    private static long insert(Connection c, long ownerId, Long parentId, String name, Node.Kind kind,
+                               Long versionId, String contentType, long now) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO node (owner_id, parent_id, name, kind, version_id, "
+                + "content_type, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", PreparedStatement.RETURN_GENERATED_KEYS)) {
+            p.setLong(1, ownerId);
+            setNullableLong(p, 2, parentId);
+            p.setString(3, name);
+            p.setString(4, kind.sql);
+            setNullableLong(p, 5, versionId);
+            p.setString(6, contentType);
+            p.setLong(7, now);
+            p.setLong(8, now);
+            p.executeUpdate();
+            try (ResultSet keys = p.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    /** Points a file at another version. */
+    public static void setVersion(Connection c, long nodeId, long versionId, String contentType, long now) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "UPDATE node SET version_id = ?, content_type = ?, modified_at = ? WHERE id = ?")) {
+            p.setLong(1, versionId);
+            p.setString(2, contentType);
+            p.setLong(3, now);
+            p.setLong(4, nodeId);
+            p.executeUpdate();
+        }
+    }
+
+    public static void setModified(Connection c, long nodeId, long modifiedAt) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE node SET modified_at = ? WHERE id = ?")) {
+            p.setLong(1, modifiedAt);
+            p.setLong(2, nodeId);
+            p.executeUpdate();
+        }
+    }
+
+    public static void move(Connection c, long nodeId, long newParentId, String newName) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE node SET parent_id = ?, name = ? WHERE id = ?")) {
+            p.setLong(1, newParentId);
+            p.setString(2, newName);
+            p.setLong(3, nodeId);
+            p.executeUpdate();
+        }
+    }
+
+    /** Deletes one node row and its dead properties; the caller handles its version and children. */
+    public static void deleteRow(Connection c, long nodeId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM node WHERE id = ?")) {
+            p.setLong(1, nodeId);
+            p.executeUpdate();
+        }
+    }
+
+    /**
+     * Deletes {@code node} and, for a folder, everything under it, deepest first, releasing each
+     * file's version (its chunks go to the delete queue when no other file shares them).
+     *
+     * @return the bytes of content the deleted files held
+     */
+    public static long deleteTree(Connection c, Node node, long now) throws SQLException {
+        List<Node> doomed = node.isFolder() ? descendants(c, node.id()) : new ArrayList<>();
+        doomed.add(0, node);
+        long freed = 0;
+        for (int i = doomed.size() - 1; i >= 0; i--) {
+            Node n = doomed.get(i);
+            deleteRow(c, n.id());
+            if (!n.isFolder()) {
+                Versions.release(c, n.versionId(), now);
+                freed += n.size();
+            }
+        }
+        return freed;
+    }
+
+    /** Every node under {@code rootId} (excluded), parents before children. */
+    public static List<Node> descendants(Connection c, long rootId) throws SQLException {
+        String sql = "WITH RECURSIVE tree(id, depth) AS (SELECT id, 1 FROM node WHERE parent_id = ? "
+                + "UNION ALL SELECT n.id, t.depth + 1 FROM node n JOIN tree t ON n.parent_id = t.id) "
+                + SELECT + "JOIN tree t ON t.id = n.id ORDER BY t.depth, n.id";
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            p.setLong(1, rootId);
+            return all(p);
+        }
+    }
+
+    /** True when {@code ancestorId} is {@code nodeId} or one of its ancestors. */
+    public static boolean isSelfOrAncestor(Connection c, long ancestorId, long nodeId) throws SQLException {
+        String sql = "WITH RECURSIVE up(id, parent_id) AS (SELECT id, parent_id FROM node WHERE id = ? "
+                + "UNION ALL SELECT n.id, n.parent_id FROM node n JOIN up u ON n.id = u.parent_id) "
+                + "SELECT 1 FROM up WHERE id = ?";
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            p.setLong(1, nodeId);
+            p.setLong(2, ancestorId);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    private static Optional<Node> one(PreparedStatement p) throws SQLException {
+        try (ResultSet r = p.executeQuery()) {
+            return r.next() ? Optional.of(map(r)) : Optional.empty();
+        }
+    }
+
+    private static List<Node> all(PreparedStatement p) throws SQLException {
+        List<Node> out = new ArrayList<>();
+        try (ResultSet r = p.executeQuery()) {
+            while (r.next()) {
+                out.add(map(r));
+            }
+        }
+        return out;
+    }
+
+    private static Node map(ResultSet r) throws SQLException {
+        long parent = r.getLong(3);
+        Long parentId = r.wasNull() ? null : parent;
+        long version = r.getLong(6);
+        Long versionId = r.wasNull() ? null : version;
+        return new Node(r.getLong(1), r.getLong(2), parentId, r.getString(4), Node.Kind.of(r.getString(5)),
+                versionId, r.getString(7), r.getLong(8), r.getLong(9), r.getLong(10), r.getBytes(11));
+    }
+
+    static void setNullableLong(PreparedStatement p, int index, Long value) throws SQLException {
+        if (value == null) {
+            p.setNull(index, Types.BIGINT);
+        } else {
+            p.setLong(index, value);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.attache.meta;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code version} and {@code chunk} tables. A version's chunks are shared by every file that
+ * points at it; {@link #release} drops a reference and, at zero, hands the chunks to the delete
+ * queue in the same transaction.
+ */
+public final class Versions {
+
+    private Versions() {
+    }
+
+    /** Records a complete version with one reference and its chunks. */
+    public static long insert(Connection c, byte[] contentId, long size, int chunkSize, byte[] wrappedKey,
+                              List<ChunkRef> chunks, long now) throws SQLException {
+        long id;
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO version (content_id, size, chunk_size, wrapped_key, "
+                + "ref_count, created_at) VALUES (?, ?, ?, ?, 1, ?)", PreparedStatement.RETURN_GENERATED_KEYS)) {
+            p.setBytes(1, contentId);
+            p.setLong(2, size);
+            p.setInt(3, chunkSize);
+            p.setBytes(4, wrappedKey);
+            p.setLong(5, now);
+            p.executeUpdate();
+            try (ResultSet keys = p.getGeneratedKeys()) {
+                keys.next();
+                id = keys.getLong(1);
+            }
+        }
+        try (PreparedStatement p = c.prepareStatement(
+                "INSERT INTO chunk (version_id, idx, locator, plain_size) VALUES (?, ?, ?, ?)")) {
+            for (ChunkRef chunk : chunks) {
+                p.setLong(1, id);
+                p.setInt(2, chunk.index());
+                p.setString(3, chunk.locator());
+                p.setInt(4, chunk.plainSize());
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+        return id;
+    }
+
+    public static Optional<Version> byId(Connection c, long id) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT content_id, size, chunk_size, wrapped_key, ref_count FROM version WHERE id = ?")) {
+            p.setLong(1, id);
+            try (ResultSet r = p.executeQuery()) {
+                if (!r.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Version(id, r.getBytes(1), r.getLong(2), r.getInt(3), r.getBytes(4),
+                        r.getInt(5), chunks(c, id)));
+            }
+        }
+    }
+
+    public static List<ChunkRef> chunks(Connection c, long versionId) throws SQLException {
+        List<ChunkRef> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT idx, locator, plain_size FROM chunk WHERE version_id = ? ORDER BY idx")) {
+            p.setLong(1, versionId);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new ChunkRef(r.getInt(1), r.getString(2), r.getInt(3)));
+                }
+            }
+        }
+        return out;
+    }
+
+    public static void addReference(Connection c, long versionId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE version SET ref_count = ref_count + 1 WHERE id = ?")) {
+            p.setLong(1, versionId);
+            if (p.executeUpdate() != 1) {
+                throw new SQLException("no version " + versionId);
+            }
+        }
+    }
+
+    /**
+     * Drops one reference. When none is left the version and its chunk rows are deleted and the
+     * chunks queued for deletion from the store, all in the caller's transaction.
+     *
+     * @return true when the version is gone
+     */
+    public static boolean release(Connection c, long versionId, long now) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE version SET ref_count = ref_count - 1 WHERE id = ?")) {
+            p.setLong(1, versionId);
+            if (p.executeUpdate() != 1) {
+                throw new SQLException("no version " + versionId);
+            }
+        }
+        try (PreparedStatement p = c.prepareStatement("SELECT ref_count FROM version WHERE id = ?")) {
+            p.setLong(1, versionId);
+            try (ResultSet r = p.executeQuery()) {
+                r.next();
+                if (r.getInt(1) > 0) {
+                    return false;
+                }
+            }
+        }
+        for (ChunkRef chunk : chunks(c, versionId)) {
+            DeleteQueue.enqueue(c, chunk.locator(), now);
+        }
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM chunk WHERE version_id = ?")) {
+            p.setLong(1, versionId);
+            p.executeUpdate();
+        }
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM version WHERE id = ?")) {
+            p.setLong(1, versionId);
+            p.executeUpdate();
+        }
+        return true;
+    }
+}
