@@ -1,0 +1,229 @@
+package io.attache.pipeline;
+
+import io.attache.crypto.ChunkCodec;
+import io.attache.crypto.ChunkFormat;
+import io.attache.crypto.ContentKey;
+import io.attache.crypto.MasterKey;
+import io.attache.crypto.SegmentCipher;
+import io.attache.store.ChunkStore;
+import io.attache.store.Locator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Turns a stream into stored, encrypted chunks: reads one chunk of plaintext into a pooled buffer,
+ * sealing each segment as soon as it is complete, and hands the sealed chunk to an upload thread
+ * while it reads the next. At most {@code concurrency} chunks of one write are in flight, and all
+ * writes together hold at most the pool's buffers, so memory stays bounded whatever the file size.
+ *
+ * <p>Nothing becomes visible here: the returned {@link Content} is committed by the caller in one
+ * metadata transaction. Each stored chunk is reported to the {@link PendingChunkLog} first, and a
+ * failed write reports itself abandoned, so no chunk is ever lost track of.
+ */
+public final class ChunkWriter {
+
+    private final ChunkStore store;
+    private final MasterKey masterKey;
+    private final BufferPool buffers;
+    private final ExecutorService uploaders;
+    private final PendingChunkLog pending;
+    private final int chunkSize;
+    private final int concurrency;
+    private final SecureRandom random = new SecureRandom();
+
+    public ChunkWriter(ChunkStore store, MasterKey masterKey, BufferPool buffers, ExecutorService uploaders,
+                       PendingChunkLog pending, int chunkSize, int concurrency) {
+        if (chunkSize <= 0 || chunkSize % ChunkFormat.SEGMENT_SIZE != 0) {
+            throw new IllegalArgumentException("chunk size must be a positive multiple of 64 KiB: " + chunkSize);
+        }
+        if (buffers.bufferSize() < ChunkFormat.cipherChunkSize(chunkSize)) {
+            throw new IllegalArgumentException("pool buffers of " + buffers.bufferSize() + " bytes cannot hold a chunk of " + chunkSize);
+        }
+        if (ChunkFormat.cipherChunkSize(chunkSize) > store.properties().maxObjectSize()) {
+            throw new IllegalArgumentException("chunks of " + chunkSize + " bytes encrypt to more than the store's limit of "
+                    + store.properties().maxObjectSize() + " bytes");
+        }
+        this.store = store;
+        this.masterKey = masterKey;
+        this.buffers = buffers;
+        this.uploaders = uploaders;
+        this.pending = pending;
+        this.chunkSize = chunkSize;
+        this.concurrency = Math.max(1, concurrency);
+    }
+
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    /**
+     * Stores everything {@code in} yields until its end.
+     *
+     * @param maxBytes the most bytes the write may hold (for quotas); {@link Long#MAX_VALUE} for none
+     * @throws SizeLimitExceededException when the stream holds more than {@code maxBytes}
+     * @throws IOException                when reading the stream or storing a chunk fails; the
+     *                                    chunks stored so far are then reported abandoned
+     */
+    public Content write(InputStream in, long maxBytes) throws IOException {
+        ContentKey key = ContentKey.generate(random);
+        byte[] contentId = key.contentId();
+        Deque<Future<Content.StoredChunk>> inFlight = new ArrayDeque<>();
+        List<Content.StoredChunk> stored = new ArrayList<>();
+        long total = 0;
+        try {
+            for (int index = 0; ; index++) {
+                byte[] buffer = buffers.acquire();
+                int plain;
+                try {
+                    plain = fillAndSeal(in, key, index, buffer);
+                    total += plain;
+                    if (total > maxBytes) {
+                        throw new SizeLimitExceededException(maxBytes);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    buffers.release(buffer);
+                    throw e;
+                }
+                if (plain == 0) {
+                    buffers.release(buffer);
+                    break;
+                }
+                if (inFlight.size() >= concurrency) {
+                    stored.add(await(inFlight.removeFirst()));
+                }
+                inFlight.addLast(upload(contentId, index, buffer, plain));
+                if (plain < chunkSize) {
+                    break;
+                }
+            }
+            while (!inFlight.isEmpty()) {
+                stored.add(await(inFlight.removeFirst()));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            drain(inFlight, e);
+            try {
+                pending.abandoned(contentId);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return new Content(contentId, masterKey.wrap(key), total, chunkSize, stored);
+    }
+
+    /**
+     * Reads up to one chunk into {@code buffer}'s segment slots and seals it. A segment is sealed
+     * once the stream shows whether another follows, because the last one carries the last flag.
+     *
+     * @return plaintext bytes in the chunk; 0 when the stream had already ended
+     */
+    private int fillAndSeal(InputStream in, ContentKey key, long chunkIndex, byte[] buffer) throws IOException {
+        SegmentCipher cipher = SegmentCipher.forThread();
+        int maxSegments = chunkSize / ChunkFormat.SEGMENT_SIZE;
+        int plain = 0;
+        int unsealed = -1;
+        int unsealedLength = 0;
+        for (int segment = 0; segment < maxSegments; segment++) {
+            int n = readFully(in, buffer, ChunkCodec.plainOffset(segment), ChunkFormat.SEGMENT_SIZE);
+            if (n == 0) {
+                break;
+            }
+            if (unsealed >= 0) {
+                cipher.sealInPlace(key, chunkIndex, unsealed, false, buffer, ChunkCodec.plainOffset(unsealed), unsealedLength);
+            }
+            unsealed = segment;
+            unsealedLength = n;
+            plain += n;
+            if (n < ChunkFormat.SEGMENT_SIZE) {
+                break;
+            }
+        }
+        if (unsealed >= 0) {
+            buffer[0] = ChunkFormat.VERSION;
+            cipher.sealInPlace(key, chunkIndex, unsealed, true, buffer, ChunkCodec.plainOffset(unsealed), unsealedLength);
+        }
+        return plain;
+    }
+
+    private Future<Content.StoredChunk> upload(byte[] contentId, int index, byte[] buffer, int plain) {
+        String name = HexFormat.of().formatHex(randomName());
+        int cipherLength = ChunkFormat.cipherChunkSize(plain);
+        return uploaders.submit(() -> {
+            try {
+                Locator locator = store.put(name, buffer, 0, cipherLength);
+                pending.stored(contentId, locator.value());
+                return new Content.StoredChunk(locator.value(), plain);
+            } finally {
+                buffers.release(buffer);
+            }
+        });
+    }
+
+    private byte[] randomName() {
+        byte[] name = new byte[16];
+        random.nextBytes(name);
+        return name;
+    }
+
+    private static Content.StoredChunk await(Future<Content.StoredChunk> future) throws IOException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while storing a chunk");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("storing a chunk failed: " + cause, cause);
+        }
+    }
+
+    /** Waits for uploads still running so that every chunk they store is recorded before abandoning. */
+    private static void drain(Deque<Future<Content.StoredChunk>> inFlight, Throwable failure) {
+        boolean interrupted = false;
+        for (Future<Content.StoredChunk> future : inFlight) {
+            while (true) {
+                try {
+                    future.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() != failure) {
+                        failure.addSuppressed(e.getCause());
+                    }
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Reads until {@code length} bytes or the end of the stream; returns how many it read. */
+    static int readFully(InputStream in, byte[] buffer, int offset, int length) throws IOException {
+        int total = 0;
+        while (total < length) {
+            int n = in.read(buffer, offset + total, length - total);
+            if (n < 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+}

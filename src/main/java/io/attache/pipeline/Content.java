@@ -1,0 +1,31 @@
+package io.attache.pipeline;
+
+import java.util.List;
+
+/**
+ * Stored content as the pipeline sees it: what {@link ChunkWriter} produces and {@link RangeReader}
+ * reads. {@code chunks} are in order; every chunk but the last holds {@code chunkSize} bytes.
+ */
+public record Content(byte[] contentId, byte[] wrappedKey, long size, int chunkSize, List<StoredChunk> chunks) {
+
+    public Content {
+        chunks = List.copyOf(chunks);
+        if (size < 0 || chunkSize <= 0) {
+            throw new IllegalArgumentException("size " + size + ", chunk size " + chunkSize);
+        }
+        long expected = (size + chunkSize - 1) / chunkSize;
+        if (chunks.size() != expected) {
+            throw new IllegalArgumentException(size + " bytes in chunks of " + chunkSize + " need " + expected
+                    + " chunks, not " + chunks.size());
+        }
+    }
+
+    /** Plaintext bytes in chunk {@code index}. */
+    public int chunkPlainSize(int index) {
+        return (int) Math.min(chunkSize, size - (long) index * chunkSize);
+    }
+
+    /** One stored chunk: the store's locator and its plaintext size. */
+    public record StoredChunk(String locator, int plainSize) {
+    }
+}
