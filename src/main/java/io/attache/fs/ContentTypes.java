@@ -1,0 +1,58 @@
+package io.attache.fs;
+
+import java.net.FileNameMap;
+import java.net.URLConnection;
+import java.util.Locale;
+import java.util.Map;
+
+/** The media type reported for a file: what the client said when it was specific, else one guessed from the name. */
+final class ContentTypes {
+
+    private static final String GENERIC = "application/octet-stream";
+    private static final FileNameMap JDK = URLConnection.getFileNameMap();
+    /** Common types the JDK's table lacks. */
+    private static final Map<String, String> EXTRA = Map.ofEntries(
+            Map.entry("mp4", "video/mp4"), Map.entry("m4v", "video/mp4"), Map.entry("mkv", "video/x-matroska"),
+            Map.entry("webm", "video/webm"), Map.entry("mov", "video/quicktime"), Map.entry("avi", "video/x-msvideo"),
+            Map.entry("mp3", "audio/mpeg"), Map.entry("m4a", "audio/mp4"), Map.entry("flac", "audio/flac"),
+            Map.entry("ogg", "audio/ogg"), Map.entry("opus", "audio/opus"), Map.entry("wav", "audio/wav"),
+            Map.entry("webp", "image/webp"), Map.entry("heic", "image/heic"), Map.entry("svg", "image/svg+xml"),
+            Map.entry("json", "application/json"), Map.entry("md", "text/markdown"), Map.entry("csv", "text/csv"),
+            Map.entry("7z", "application/x-7z-compressed"), Map.entry("gz", "application/gzip"),
+            Map.entry("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            Map.entry("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            Map.entry("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"));
+
+    private ContentTypes() {
+    }
+
+    /** The type to store for a PUT: the client's, unless it is missing or says nothing. */
+    static String fromRequest(String requested) {
+        if (requested == null) {
+            return null;
+        }
+        String type = requested.trim();
+        String base = type.toLowerCase(Locale.ROOT);
+        if (type.isEmpty() || base.startsWith(GENERIC) || base.startsWith("application/x-www-form-urlencoded")
+                || base.startsWith("multipart/") || type.length() > 200) {
+            return null;
+        }
+        return type;
+    }
+
+    static String of(String stored, String name) {
+        if (stored != null) {
+            return stored;
+        }
+        int dot = name.lastIndexOf('.');
+        if (dot >= 0 && dot < name.length() - 1) {
+            String extension = name.substring(dot + 1).toLowerCase(Locale.ROOT);
+            String extra = EXTRA.get(extension);
+            if (extra != null) {
+                return extra;
+            }
+        }
+        String guessed = JDK.getContentTypeFor(name);
+        return guessed != null ? guessed : GENERIC;
+    }
+}

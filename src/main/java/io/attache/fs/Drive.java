@@ -1,0 +1,342 @@
+package io.attache.fs;
+
+import io.attache.meta.Node;
+import io.attache.meta.Nodes;
+import io.attache.meta.PendingChunks;
+import io.attache.meta.Properties;
+import io.attache.meta.Property;
+import io.attache.meta.User;
+import io.attache.meta.Users;
+import io.attache.meta.Versions;
+import io.attache.pipeline.Content;
+import io.attache.pipeline.SizeLimitExceededException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One user's tree. Every operation resolves paths from this user's root only, and every change is
+ * one database transaction: a concurrent reader sees the tree before or after it, never between.
+ */
+public final class Drive {
+
+    private final FileService fs;
+    private final long userId;
+
+    Drive(FileService fs, long userId) {
+        this.fs = fs;
+        this.userId = userId;
+    }
+
+    public long userId() {
+        return userId;
+    }
+
+    public Optional<Entry> find(DavPath path) throws FsException {
+        return fs.read(c -> resolve(c, path).map(node -> FileService.entry(node, path)));
+    }
+
+    public Entry get(DavPath path) throws FsException {
+        return find(path).orElseThrow(() -> notFound(path));
+    }
+
+    /**
+     * A page of a folder's children in name order: at most {@code limit} after {@code afterName}
+     * (null for the first page), so that very large folders are listed without holding them whole.
+     */
+    public List<Entry> list(DavPath folder, String afterName, int limit) throws FsException {
+        return fs.read(c -> {
+            Node node = resolve(c, folder).orElseThrow(() -> notFound(folder));
+            if (!node.isFolder()) {
+                throw new FsException.NotAllowed(folder + " is not a folder");
+            }
+            List<Entry> out = new ArrayList<>();
+            for (Node child : Nodes.children(c, node.id(), afterName, limit)) {
+                out.add(FileService.entry(child, childPath(folder, child.name())));
+            }
+            return out;
+        });
+    }
+
+    public Entry mkdir(DavPath path) throws FsException {
+        long now = fs.now();
+        return fs.write(c -> {
+            if (path.isRoot()) {
+                throw new FsException.AlreadyExists("the root exists");
+            }
+            Node parent = parentFolder(c, path);
+            if (Nodes.child(c, parent.id(), path.name()).isPresent()) {
+                throw new FsException.AlreadyExists(path + " already exists");
+            }
+            long id = Nodes.insertFolder(c, userId, parent.id(), path.name(), now);
+            return FileService.entry(Nodes.byId(c, id).orElseThrow(), path);
+        });
+    }
+
+    /**
+     * Stores {@code body} as the content of the file at {@code path}, creating or replacing it. The
+     * content is stored completely first; then one transaction makes it the file's version. A
+     * failure at any point leaves the file as it was.
+     */
+    public WriteResult write(DavPath path, InputStream body, String contentType) throws FsException, IOException {
+        if (path.isRoot()) {
+            throw new FsException.NotAllowed("cannot write content to the root folder");
+        }
+        long room = fs.read(c -> {
+            Node parent = parentFolder(c, path);
+            Optional<Node> existing = Nodes.child(c, parent.id(), path.name());
+            if (existing.isPresent() && existing.get().isFolder()) {
+                throw new FsException.NotAllowed(path + " is a folder");
+            }
+            return roomFor(c, existing.map(Node::size).orElse(0L));
+        });
+        Content content;
+        try {
+            content = fs.writer().write(body, room);
+        } catch (SizeLimitExceededException e) {
+            throw new FsException.InsufficientStorage("the file does not fit in the quota");
+        }
+        String type = ContentTypes.fromRequest(contentType);
+        long now = fs.now();
+        try {
+            return fs.write(c -> commit(c, path, content, type, now));
+        } catch (FsException | RuntimeException e) {
+            fs.abandon(content.contentId());
+            throw e;
+        }
+    }
+
+    private WriteResult commit(Connection c, DavPath path, Content content, String type, long now)
+            throws SQLException, FsException {
+        Node parent = parentFolder(c, path);
+        Optional<Node> existing = Nodes.child(c, parent.id(), path.name());
+        if (existing.isPresent() && existing.get().isFolder()) {
+            throw new FsException.NotAllowed(path + " is a folder");
+        }
+        long replaced = existing.map(Node::size).orElse(0L);
+        if (roomFor(c, replaced) < content.size()) {
+            throw new FsException.InsufficientStorage("the file does not fit in the quota");
+        }
+        long versionId = Versions.insert(c, content.contentId(), content.size(), content.chunkSize(),
+                content.wrappedKey(), FileService.chunkRefs(content), now);
+        PendingChunks.clear(c, content.contentId());
+        long nodeId;
+        if (existing.isPresent()) {
+            nodeId = existing.get().id();
+            Nodes.setVersion(c, nodeId, versionId, type, now);
+            Versions.release(c, existing.get().versionId(), now);
+        } else {
+            nodeId = Nodes.insertFile(c, userId, parent.id(), path.name(), versionId, type, now);
+        }
+        Users.addUsedBytes(c, userId, content.size() - replaced);
+        return new WriteResult(FileService.entry(Nodes.byId(c, nodeId).orElseThrow(), path), existing.isEmpty());
+    }
+
+    /**
+     * Opens a file for reading: its entry and the chunks of the version it has now, resolved
+     * together, so the bytes sent always match the entry's length and entity tag.
+     */
+    public OpenFile open(DavPath path) throws FsException {
+        return fs.read(c -> {
+            Node node = resolve(c, path).orElseThrow(() -> notFound(path));
+            if (node.isFolder()) {
+                throw new FsException.NotAllowed(path + " is a folder");
+            }
+            Content content = FileService.content(Versions.byId(c, node.versionId()).orElseThrow());
+            return new OpenFile(FileService.entry(node, path), content, fs.reader());
+        });
+    }
+
+    /** Deletes a file, or a folder with everything in it. */
+    public void delete(DavPath path) throws FsException {
+        long now = fs.now();
+        fs.write(c -> {
+            Node node = resolve(c, path).orElseThrow(() -> notFound(path));
+            if (node.isRoot()) {
+                throw new FsException.Forbidden("the root folder cannot be deleted");
+            }
+            deleteTree(c, node, now);
+            return null;
+        });
+    }
+
+    /**
+     * Copies a file, or a folder with ({@code recursive}) or without its contents. Content is not
+     * copied: the copy points at the same versions, whose reference counts go up.
+     *
+     * @return true when the destination was created, false when it replaced something
+     */
+    public boolean copy(DavPath from, DavPath to, boolean recursive, boolean overwrite) throws FsException {
+        long now = fs.now();
+        return fs.write(c -> {
+            Node source = resolve(c, from).orElseThrow(() -> notFound(from));
+            checkDistinct(from, to);
+            Node parent = parentFolder(c, to);
+            boolean created = clearDestination(c, parent, to, overwrite, now);
+            long copied = copyTree(c, source, parent.id(), to.name(), recursive, now);
+            if (roomFor(c, 0) < copied) {
+                throw new FsException.InsufficientStorage("the copy does not fit in the quota");
+            }
+            Users.addUsedBytes(c, userId, copied);
+            return created;
+        });
+    }
+
+    /** Moves (renames) a file or folder. */
+    public boolean move(DavPath from, DavPath to, boolean overwrite) throws FsException {
+        long now = fs.now();
+        return fs.write(c -> {
+            Node source = resolve(c, from).orElseThrow(() -> notFound(from));
+            if (source.isRoot()) {
+                throw new FsException.Forbidden("the root folder cannot be moved");
+            }
+            checkDistinct(from, to);
+            Node parent = parentFolder(c, to);
+            boolean created = clearDestination(c, parent, to, overwrite, now);
+            Nodes.move(c, source.id(), parent.id(), to.name());
+            return created;
+        });
+    }
+
+    public List<StoredProperty> properties(Entry entry) throws FsException {
+        return fs.read(c -> {
+            List<StoredProperty> out = new ArrayList<>();
+            for (Property p : Properties.of(c, entry.id())) {
+                out.add(new StoredProperty(p.namespace(), p.name(), p.value()));
+            }
+            return out;
+        });
+    }
+
+    /** Applies a property patch in document order, all or nothing. */
+    public void patch(DavPath path, PropertyPatch patch) throws FsException {
+        fs.write(c -> {
+            Node node = resolve(c, path).orElseThrow(() -> notFound(path));
+            for (PropertyPatch.Operation op : patch.operations()) {
+                if (op.isRemove()) {
+                    Properties.remove(c, node.id(), op.namespace(), op.name());
+                } else {
+                    Properties.set(c, node.id(), new Property(op.namespace(), op.name(), op.value()));
+                }
+            }
+            if (patch.newModified() != null) {
+                Nodes.setModified(c, node.id(), patch.newModified().toEpochMilli());
+            }
+            return null;
+        });
+    }
+
+    public Quota quota() throws FsException {
+        return fs.read(c -> {
+            User user = Users.byId(c, userId).orElseThrow(() -> new FsException.NotFound("no such user"));
+            Long available = user.quotaBytes() == null ? null : Math.max(0, user.quotaBytes() - user.usedBytes());
+            return new Quota(user.usedBytes(), available);
+        });
+    }
+
+    /** Bytes a write may store when it replaces {@code replacing} bytes. */
+    private long roomFor(Connection c, long replacing) throws SQLException, FsException {
+        User user = Users.byId(c, userId).orElseThrow(() -> new FsException.NotFound("no such user"));
+        if (user.quotaBytes() == null) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(0, user.quotaBytes() - user.usedBytes() + replacing);
+    }
+
+    private static void checkDistinct(DavPath from, DavPath to) throws FsException {
+        if (to.isRoot()) {
+            throw new FsException.Forbidden("the root folder cannot be replaced");
+        }
+        if (to.isSelfOrDescendantOf(from)) {
+            throw new FsException.Forbidden("cannot copy or move " + from + " onto or into itself");
+        }
+        if (from.isSelfOrDescendantOf(to)) {
+            throw new FsException.Forbidden("cannot replace " + to + ", which contains the source " + from);
+        }
+    }
+
+    /** Makes room at {@code to}; returns true when nothing was there. */
+    private boolean clearDestination(Connection c, Node parent, DavPath to, boolean overwrite, long now)
+            throws SQLException, FsException {
+        Optional<Node> existing = Nodes.child(c, parent.id(), to.name());
+        if (existing.isEmpty()) {
+            return true;
+        }
+        if (!overwrite) {
+            throw new FsException.PreconditionFailed(to + " exists and Overwrite is F");
+        }
+        deleteTree(c, existing.get(), now);
+        return false;
+    }
+
+    private void deleteTree(Connection c, Node node, long now) throws SQLException {
+        Users.addUsedBytes(c, userId, -Nodes.deleteTree(c, node, now));
+    }
+
+    /** Copies {@code source} (and its subtree when recursive) under {@code parentId}; returns the bytes copied. */
+    private long copyTree(Connection c, Node source, long parentId, String name, boolean recursive, long now)
+            throws SQLException {
+        Map<Long, Long> copies = new HashMap<>();
+        long bytes = copyNode(c, source, parentId, name, now, copies);
+        if (source.isFolder() && recursive) {
+            for (Node n : Nodes.descendants(c, source.id())) {
+                bytes += copyNode(c, n, copies.get(n.parentId()), n.name(), now, copies);
+            }
+        }
+        return bytes;
+    }
+
+    private long copyNode(Connection c, Node n, long parentId, String name, long now, Map<Long, Long> copies)
+            throws SQLException {
+        long id;
+        if (n.isFolder()) {
+            id = Nodes.insertFolder(c, userId, parentId, name, now);
+        } else {
+            Versions.addReference(c, n.versionId());
+            id = Nodes.insertFile(c, userId, parentId, name, n.versionId(), n.contentType(), now);
+        }
+        Properties.copyAll(c, n.id(), id);
+        copies.put(n.id(), id);
+        return n.isFolder() ? 0 : n.size();
+    }
+
+    private Node parentFolder(Connection c, DavPath path) throws SQLException, FsException {
+        Node parent = resolve(c, path.parent())
+                .orElseThrow(() -> new FsException.Conflict("the parent folder of " + path + " does not exist"));
+        if (!parent.isFolder()) {
+            throw new FsException.Conflict("the parent of " + path + " is a file");
+        }
+        return parent;
+    }
+
+    Optional<Node> resolve(Connection c, DavPath path) throws SQLException {
+        Optional<Node> node = Nodes.root(c, userId);
+        for (String name : path.names()) {
+            if (node.isEmpty() || !node.get().isFolder()) {
+                return Optional.empty();
+            }
+            node = Nodes.child(c, node.get().id(), name);
+        }
+        return node;
+    }
+
+    private static DavPath childPath(DavPath folder, String name) {
+        try {
+            return folder.child(name);
+        } catch (FsException.BadRequest e) {
+            throw new IllegalStateException("the database holds an invalid name under " + folder, e);
+        }
+    }
+
+    private static FsException.NotFound notFound(DavPath path) {
+        return new FsException.NotFound(path + " does not exist");
+    }
+}

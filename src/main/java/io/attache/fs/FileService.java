@@ -1,0 +1,129 @@
+package io.attache.fs;
+
+import io.attache.meta.ChunkRef;
+import io.attache.meta.Database;
+import io.attache.meta.Node;
+import io.attache.meta.Version;
+import io.attache.pipeline.ChunkWriter;
+import io.attache.pipeline.Content;
+import io.attache.pipeline.RangeReader;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The file system: every user's tree, the transactions that change it, and the pipeline that
+ * stores and reads content. Hands out one {@link Drive} per user; a drive can only reach its
+ * user's tree.
+ */
+public final class FileService {
+
+    private final Database db;
+    private final ChunkWriter writer;
+    private final RangeReader reader;
+    private final WriteJournal journal;
+    private final Clock clock;
+
+    public FileService(Database db, ChunkWriter writer, RangeReader reader, WriteJournal journal, Clock clock) {
+        this.db = db;
+        this.writer = writer;
+        this.reader = reader;
+        this.journal = journal;
+        this.clock = clock;
+    }
+
+    /** The tree of user {@code userId}. */
+    public Drive drive(long userId) {
+        return new Drive(this, userId);
+    }
+
+    ChunkWriter writer() {
+        return writer;
+    }
+
+    RangeReader reader() {
+        return reader;
+    }
+
+    long now() {
+        return clock.millis();
+    }
+
+    static Instant instant(long millis) {
+        return Instant.ofEpochMilli(millis);
+    }
+
+    /** Hands a write that will not commit to the delete queue. */
+    void abandon(byte[] contentId) throws IOException {
+        journal.abandoned(contentId);
+    }
+
+    static Content content(Version version) {
+        List<Content.StoredChunk> chunks = new ArrayList<>(version.chunks().size());
+        for (ChunkRef ref : version.chunks()) {
+            chunks.add(new Content.StoredChunk(ref.locator(), ref.plainSize()));
+        }
+        return new Content(version.contentId(), version.wrappedKey(), version.size(), version.chunkSize(), chunks);
+    }
+
+    static List<ChunkRef> chunkRefs(Content content) {
+        List<ChunkRef> refs = new ArrayList<>(content.chunks().size());
+        for (int i = 0; i < content.chunks().size(); i++) {
+            Content.StoredChunk chunk = content.chunks().get(i);
+            refs.add(new ChunkRef(i, chunk.locator(), chunk.plainSize()));
+        }
+        return refs;
+    }
+
+    static Entry entry(Node node, DavPath path) {
+        return new Entry(node.id(), path, node.isFolder(), node.isFolder() ? 0 : node.size(), node.etag(),
+                node.isFolder() ? null : ContentTypes.of(node.contentType(), node.name()),
+                instant(node.createdAt()), instant(node.modifiedAt()));
+    }
+
+    <T> T read(Work<T> work) throws FsException {
+        return inTransaction(work, false);
+    }
+
+    <T> T write(Work<T> work) throws FsException {
+        return inTransaction(work, true);
+    }
+
+    private <T> T inTransaction(Work<T> work, boolean write) throws FsException {
+        Database.Work<T> sql = c -> {
+            try {
+                return work.run(c);
+            } catch (FsException e) {
+                throw new Abort(e);
+            }
+        };
+        try {
+            return write ? db.write(sql) : db.read(sql);
+        } catch (Abort abort) {
+            throw abort.reason;
+        } catch (SQLException e) {
+            throw new FsException.Unavailable("the metadata database failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Work inside a transaction that may refuse with an {@link FsException}, which rolls it back. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException, FsException;
+    }
+
+    /** Carries a refusal out of {@link Database#write} so that the transaction rolls back. */
+    private static final class Abort extends SQLException {
+        final FsException reason;
+
+        Abort(FsException reason) {
+            super(reason.getMessage());
+            this.reason = reason;
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package io.attache.fs;
+
+import io.attache.crypto.PasswordHash;
+import io.attache.meta.Database;
+import io.attache.meta.Nodes;
+import io.attache.meta.User;
+import io.attache.meta.Users;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Accounts: creation, passwords, removal, and authentication. Argon2id makes every verification
+ * deliberately slow, so a successful one is remembered for a few minutes as a keyed hash of the
+ * password (never the password), and at most a few verifications run at once so that a flood of
+ * wrong passwords cannot take every core.
+ */
+public final class UserService {
+
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+    private static final int MIN_PASSWORD_LENGTH = 8;
+    private static final long CACHE_MILLIS = TimeUnit.MINUTES.toMillis(5);
+    private static final int CACHE_LIMIT = 10_000;
+
+    private final Database db;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final SecretKeySpec cacheKey;
+    private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+    private final Semaphore verifications = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
+
+    public UserService(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
+    }
+
+    /** A remembered successful login: the password's keyed hash and the stored hash it matched. */
+    private record Verified(byte[] passwordMac, String storedHash, long expiresAt) {
+    }
+
+    public User add(String name, char[] password, Long quotaBytes) throws FsException {
+        checkName(name);
+        checkPassword(password);
+        String hash = PasswordHash.hash(password, random);
+        long now = clock.millis();
+        User created;
+        try {
+            created = db.write(c -> Users.byName(c, name).isPresent() ? null : Users.insert(c, name, hash, quotaBytes, now));
+        } catch (SQLException e) {
+            throw new FsException.Unavailable("cannot add user " + name + ": " + e.getMessage(), e);
+        } finally {
+            forget(name);
+        }
+        if (created == null) {
+            throw new FsException.AlreadyExists("user " + name + " already exists");
+        }
+        return created;
+    }
+
+    public boolean exists(String name) throws FsException {
+        return find(name).isPresent();
+    }
+
+    public Optional<User> find(String name) throws FsException {
+        try {
+            return db.read(c -> Users.byName(c, name));
+        } catch (SQLException e) {
+            throw new FsException.Unavailable("cannot read users: " + e.getMessage(), e);
+        }
+    }
+
+    public List<User> list() throws FsException {
+        try {
+            return db.read(Users::all);
+        } catch (SQLException e) {
+            throw new FsException.Unavailable("cannot read users: " + e.getMessage(), e);
+        }
+    }
+
+    public boolean setPassword(String name, char[] password) throws FsException {
+        checkPassword(password);
+        String hash = PasswordHash.hash(password, random);
+        try {
+            return db.write(c -> Users.setPasswordHash(c, name, hash));
+        } catch (SQLException e) {
+            throw new FsException.Unavailable("cannot change the password of " + name + ": " + e.getMessage(), e);
+        } finally {
+            forget(name);
+        }
+    }
+
+    public boolean setQuota(String name, Long quotaBytes) throws FsException {
+        try {
+            return db.write(c -> Users.setQuota(c, name, quotaBytes));
+        } catch (SQLException e) {
+            throw new FsException.Unavailable("cannot set the quota of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes a user and everything in their tree; the content goes to the delete queue.
+     *
+     * @return false when there is no such user
+     */
+    public boolean remove(String name) throws FsException {
+        long now = clock.millis();
+        try {
+            return db.write(c -> {
+                Optional<User> user = Users.byName(c, name);
+                if (user.isEmpty()) {
+                    return false;
+                }
+                Nodes.deleteTree(c, Nodes.root(c, user.get().id()).orElseThrow(), now);
+                Users.deleteRow(c, user.get().id());
+                return true;
+            });
+        } catch (SQLException e) {
+            throw new FsException.Unavailable("cannot remove user " + name + ": " + e.getMessage(), e);
+        } finally {
+            forget(name);
+        }
+    }
+
+    /**
+     * The user whose name and password these are, or empty. Reads the account on every call, so a
+     * password changed or a user removed by another process takes effect at once.
+     */
+    public Optional<User> authenticate(String name, char[] password) throws FsException {
+        Optional<User> user = find(name);
+        if (user.isEmpty()) {
+            return Optional.empty();
+        }
+        String stored = user.get().passwordHash();
+        byte[] mac = mac(name, password);
+        Verified remembered = verified.get(name);
+        long now = clock.millis();
+        if (remembered != null && remembered.expiresAt > now && remembered.storedHash.equals(stored)
+                && MessageDigest.isEqual(remembered.passwordMac, mac)) {
+            return user;
+        }
+        if (!verifySlowly(password, stored)) {
+            return Optional.empty();
+        }
+        if (verified.size() >= CACHE_LIMIT) {
+            verified.clear();
+        }
+        verified.put(name, new Verified(mac, stored, now + CACHE_MILLIS));
+        return user;
+    }
+
+    private boolean verifySlowly(char[] password, String stored) throws FsException {
+        try {
+            if (!verifications.tryAcquire(30, TimeUnit.SECONDS)) {
+                throw new FsException.Unavailable("too many logins at once", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FsException.Unavailable("interrupted", e);
+        }
+        try {
+            return PasswordHash.verify(password, stored);
+        } finally {
+            verifications.release();
+        }
+    }
+
+    private byte[] mac(String name, char[] password) {
+        try {
+            Mac hmac = Mac.getInstance("HmacSHA256");
+            hmac.init(cacheKey);
+            hmac.update(name.getBytes(StandardCharsets.UTF_8));
+            hmac.update((byte) 0);
+            hmac.update(new String(password).getBytes(StandardCharsets.UTF_8));
+            return hmac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing", e);
+        }
+    }
+
+    private void forget(String name) {
+        verified.remove(name);
+    }
+
+    private static void checkName(String name) throws FsException.BadRequest {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new FsException.BadRequest("a user name is 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit");
+        }
+    }
+
+    private static void checkPassword(char[] password) throws FsException.BadRequest {
+        if (password == null || password.length < MIN_PASSWORD_LENGTH) {
+            throw new FsException.BadRequest("a password has at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+    }
+}
