@@ -1,0 +1,51 @@
+package io.attache.dav;
+
+import io.attache.fs.Drive;
+import io.attache.fs.Entry;
+import io.attache.fs.FsException;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** The answer to GET on a folder: a plain HTML list of its children, streamed page by page. */
+final class FolderIndex {
+
+    private FolderIndex() {
+    }
+
+    static void send(DavExchange ex, Drive drive, Entry folder) throws FsException, IOException {
+        ex.status(200);
+        ex.contentType("text/html;charset=utf-8");
+        ex.setHeader("Last-Modified", HttpDates.http(folder.modified()));
+        if ("HEAD".equals(ex.method())) {
+            return;
+        }
+        Writer out = new BufferedWriter(new OutputStreamWriter(ex.output(), StandardCharsets.UTF_8));
+        String title = Xml.escapeText(folder.path().toString());
+        out.write("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + title
+                + "</title></head><body><h1>" + title + "</h1><ul>\n");
+        if (!folder.path().isRoot()) {
+            out.write("<li><a href=\"../\">../</a></li>\n");
+        }
+        int pageSize = ex.settings().propfindPageSize();
+        String after = null;
+        while (true) {
+            List<Entry> page = drive.list(folder.path(), after, pageSize);
+            for (Entry child : page) {
+                String label = Xml.escapeText(child.name() + (child.folder() ? "/" : ""));
+                out.write("<li><a href=\"" + Xml.escapeText(child.href()) + "\">" + label + "</a>"
+                        + (child.folder() ? "" : " " + child.size() + " bytes") + "</li>\n");
+            }
+            if (page.size() < pageSize) {
+                break;
+            }
+            after = page.get(page.size() - 1).name();
+        }
+        out.write("</ul></body></html>\n");
+        out.flush();
+    }
+}

@@ -1,0 +1,178 @@
+package io.attache.dav;
+
+import io.attache.fs.DavPath;
+import io.attache.fs.Drive;
+import io.attache.fs.Entry;
+import io.attache.fs.FsException;
+import io.attache.fs.Quota;
+import io.attache.fs.StoredProperty;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PROPFIND with Depth 0 or 1 (infinity is refused with {@code propfind-finite-depth}). The answer
+ * is streamed: a folder's children are read a page at a time and written as they come.
+ */
+final class PropfindHandler extends DavHandler {
+
+    @Override
+    public String[] getMethods() {
+        return new String[]{"PROPFIND"};
+    }
+
+    @Override
+    void handle(DavExchange ex) throws FsException, DavException, IOException {
+        int depth = depth(ex.header("Depth"));
+        byte[] body = Xml.readBody(ex.body(), ex.settings().maxXmlBodyBytes());
+        PropfindRequest request = PropfindRequest.parse(body.length == 0 || isBlank(body) ? null : Xml.parse(body));
+        Drive drive = ex.drive();
+        Entry target = drive.get(ex.path());
+
+        ex.status(207);
+        ex.contentType("application/xml;charset=utf-8");
+        QuotaOnce quota = new QuotaOnce(drive);
+        try (MultistatusWriter out = new MultistatusWriter(ex.output())) {
+            writeEntry(out, drive, target, request, quota);
+            if (depth == 1 && target.folder()) {
+                writeChildren(out, drive, target.path(), request, quota, ex.settings().propfindPageSize());
+            }
+        }
+    }
+
+    private static void writeChildren(MultistatusWriter out, Drive drive, DavPath folder, PropfindRequest request,
+                                      QuotaOnce quota, int pageSize) throws FsException, IOException {
+        String after = null;
+        while (true) {
+            List<Entry> page = drive.list(folder, after, pageSize);
+            for (Entry child : page) {
+                writeEntry(out, drive, child, request, quota);
+            }
+            if (page.size() < pageSize) {
+                return;
+            }
+            after = page.get(page.size() - 1).name();
+        }
+    }
+
+    private static void writeEntry(MultistatusWriter out, Drive drive, Entry entry, PropfindRequest request,
+                                   QuotaOnce quota) throws FsException, IOException {
+        List<StoredProperty> dead = request.liveOnly() ? List.of() : drive.properties(entry);
+        out.startResponse(entry.href());
+        switch (request.kind()) {
+            case ALLPROP -> allprop(out, entry, dead, request.names(), quota);
+            case PROPNAME -> propname(out, entry, dead);
+            case PROP -> named(out, entry, dead, request.names(), quota);
+        }
+        out.endResponse();
+    }
+
+    private static void allprop(MultistatusWriter out, Entry entry, List<StoredProperty> dead,
+                                List<PropertyName> include, QuotaOnce quota) throws IOException {
+        out.startPropstat();
+        for (PropertyName name : LiveProperties.allprop(entry)) {
+            LiveProperties.write(out, name, entry, quota);
+        }
+        for (StoredProperty p : dead) {
+            out.propertyXml(p.namespace(), p.name(), p.value());
+        }
+        for (PropertyName name : include) {
+            if (!LiveProperties.allprop(entry).contains(name)) {
+                LiveProperties.write(out, name, entry, quota);
+            }
+        }
+        out.endPropstat("200 OK");
+    }
+
+    private static void propname(MultistatusWriter out, Entry entry, List<StoredProperty> dead) throws IOException {
+        out.startPropstat();
+        for (PropertyName name : LiveProperties.names(entry)) {
+            out.propertyXml(name.namespace(), name.name(), null);
+        }
+        for (StoredProperty p : dead) {
+            out.propertyXml(p.namespace(), p.name(), null);
+        }
+        out.endPropstat("200 OK");
+    }
+
+    private static void named(MultistatusWriter out, Entry entry, List<StoredProperty> dead, List<PropertyName> names,
+                              QuotaOnce quota) throws IOException {
+        Map<PropertyName, StoredProperty> byName = new HashMap<>();
+        for (StoredProperty p : dead) {
+            byName.put(new PropertyName(p.namespace(), p.name()), p);
+        }
+        List<PropertyName> found = new ArrayList<>();
+        List<PropertyName> missing = new ArrayList<>();
+        for (PropertyName name : names) {
+            (byName.containsKey(name) || isLive(name, entry) ? found : missing).add(name);
+        }
+        if (!found.isEmpty()) {
+            out.startPropstat();
+            for (PropertyName name : found) {
+                StoredProperty stored = byName.get(name);
+                if (stored != null) {
+                    out.propertyXml(stored.namespace(), stored.name(), stored.value());
+                } else {
+                    LiveProperties.write(out, name, entry, quota);
+                }
+            }
+            out.endPropstat("200 OK");
+        }
+        if (!missing.isEmpty()) {
+            out.startPropstat();
+            for (PropertyName name : missing) {
+                out.propertyXml(name.namespace(), name.name(), null);
+            }
+            out.endPropstat("404 Not Found");
+        }
+    }
+
+    private static boolean isLive(PropertyName name, Entry entry) {
+        return LiveProperties.names(entry).contains(name);
+    }
+
+    static int depth(String header) throws DavException {
+        if (header == null || header.equalsIgnoreCase("infinity")) {
+            throw new DavException(403, "PROPFIND with Depth: infinity is not supported", "propfind-finite-depth");
+        }
+        return switch (header.trim()) {
+            case "0" -> 0;
+            case "1" -> 1;
+            default -> throw new DavException(400, "invalid Depth header: " + header);
+        };
+    }
+
+    private static boolean isBlank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Fetches the user's quota the first time a quota property is written, then reuses it. */
+    private static final class QuotaOnce implements LiveProperties.QuotaSource {
+        private final Drive drive;
+        private Quota quota;
+
+        QuotaOnce(Drive drive) {
+            this.drive = drive;
+        }
+
+        @Override
+        public Quota get() throws IOException {
+            if (quota == null) {
+                try {
+                    quota = drive.quota();
+                } catch (FsException e) {
+                    throw new IOException("cannot read the quota: " + e.getMessage(), e);
+                }
+            }
+            return quota;
+        }
+    }
+}

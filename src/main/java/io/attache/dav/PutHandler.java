@@ -1,0 +1,42 @@
+package io.attache.dav;
+
+import io.attache.fs.Drive;
+import io.attache.fs.Entry;
+import io.attache.fs.FsException;
+import io.attache.fs.WriteResult;
+
+import java.io.IOException;
+
+/**
+ * PUT: the body streams straight into the chunk pipeline, whatever its framing (Content-Length,
+ * or chunked with Finder's {@code X-Expected-Entity-Length}); the answer, 201 or 204, is sent only
+ * after the new version is committed. A missing parent is a 409 and nothing of the body is read.
+ */
+final class PutHandler extends DavHandler {
+
+    @Override
+    public String[] getMethods() {
+        return new String[]{"PUT"};
+    }
+
+    @Override
+    void handle(DavExchange ex) throws FsException, DavException, IOException {
+        if (ex.header("Content-Range") != null) {
+            throw new DavException(400, "partial PUT with Content-Range is not supported");
+        }
+        Drive drive = ex.drive();
+        Entry current = drive.find(ex.path()).orElse(null);
+        if (current != null && current.folder()) {
+            throw new DavException(405, ex.path() + " is a folder");
+        }
+        int condition = Conditions.evaluate(ex, current);
+        if (condition != Conditions.PROCEED) {
+            ex.sendText(condition, "precondition failed");
+            return;
+        }
+        WriteResult result = drive.write(ex.path(), ex.body(), ex.header("Content-Type"));
+        ex.setHeader("ETag", result.entry().etag());
+        ex.status(result.created() ? 201 : 204);
+        ex.contentLength(0);
+    }
+}
