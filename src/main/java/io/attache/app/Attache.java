@@ -1,0 +1,245 @@
+package io.attache.app;
+
+import io.attache.config.Config;
+import io.attache.crypto.Argon2id;
+import io.attache.crypto.ChunkFormat;
+import io.attache.crypto.KeyFile;
+import io.attache.crypto.MasterKey;
+import io.attache.dav.DavEngine;
+import io.attache.dav.DavSettings;
+import io.attache.fs.ChunkCollector;
+import io.attache.fs.FileService;
+import io.attache.fs.UserService;
+import io.attache.fs.WriteJournal;
+import io.attache.meta.Database;
+import io.attache.meta.Settings;
+import io.attache.pipeline.BufferPool;
+import io.attache.pipeline.ChunkWriter;
+import io.attache.pipeline.RangeReader;
+import io.attache.server.AttacheServer;
+import io.attache.store.ChunkStore;
+import io.attache.store.local.LocalChunkStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The object graph of one Attaché instance, built from a {@link Config}: database, master key,
+ * chunk store, pipeline, file and user services. The CLI commands open one, use what they need and
+ * close it; {@link #serve} adds the HTTP server and the background collector.
+ */
+public final class Attache implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Attache.class);
+
+    public final Config config;
+    public final Database db;
+    public final MasterKey masterKey;
+    public final ChunkStore store;
+    public final FileService files;
+    public final UserService users;
+    public final ChunkCollector collector;
+    private final ExecutorService uploaders;
+    private final ExecutorService fetchers;
+    private FileChannel lockChannel;
+    private FileLock lock;
+
+    private Attache(Config config, Database db, MasterKey masterKey, ChunkStore store) {
+        this.config = config;
+        this.db = db;
+        this.masterKey = masterKey;
+        this.store = store;
+        Clock clock = Clock.systemUTC();
+        int chunkSize = chunkSize(config, store);
+        BufferPool buffers = new BufferPool(ChunkFormat.cipherChunkSize(chunkSize), config.uploadBuffers(), 120_000);
+        this.uploaders = Executors.newFixedThreadPool(config.uploadBuffers(), daemon("attache-upload"));
+        this.fetchers = Executors.newFixedThreadPool(Math.max(2, config.uploadBuffers()), daemon("attache-fetch"));
+        WriteJournal journal = new WriteJournal(db, clock);
+        ChunkWriter writer = new ChunkWriter(store, masterKey, buffers, uploaders, journal, chunkSize,
+                config.uploadConcurrency());
+        RangeReader reader = new RangeReader(store, masterKey, fetchers, config.readAhead(), 2 * config.uploadBuffers());
+        this.files = new FileService(db, writer, reader, journal, clock);
+        this.users = new UserService(db, clock);
+        this.collector = new ChunkCollector(db, store, clock, config.gcGrace());
+    }
+
+    /** Opens the data directory, creating what is missing: folders, database, key. */
+    public static Attache open(Config config) throws Exception {
+        createPrivateDirectory(config.dataDir());
+        Database db = Database.open(config.databaseFile(), config.durableCommits());
+        try {
+            MasterKey key = loadMasterKey(config);
+            checkKey(db, key, config);
+            ChunkStore store = openStore(config);
+            return new Attache(config, db, key, store);
+        } catch (Exception | Error e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the HTTP server. Holds an exclusive lock on the data directory while it runs, so two
+     * servers can never share one database and store.
+     */
+    public AttacheServer serve() throws Exception {
+        lockDataDirectory();
+        long started = System.currentTimeMillis();
+        collector.recoverAbandonedWrites(started);
+        collector.start(config.gcInterval());
+        DavEngine engine = new DavEngine(new DavSettings(config.maxXmlBody(), 500));
+        AttacheServer server = new AttacheServer(config.listen(), engine, files, users);
+        server.start();
+        return server;
+    }
+
+    /** Creates user {@code admin} with a random password when there is no user at all; returns the password. */
+    Optional<String> createFirstUser() throws Exception {
+        if (!users.list().isEmpty()) {
+            return Optional.empty();
+        }
+        char[] password = RandomPassword.generate(new SecureRandom());
+        try {
+            users.add("admin", password, null);
+            return Optional.of(new String(password));
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    private static int chunkSize(Config config, ChunkStore store) {
+        long limit = store.properties().maxObjectSize();
+        if (config.chunkSize() == Config.AUTO_CHUNK_SIZE) {
+            return ChunkFormat.largestChunkFitting(Math.min(limit, 10L << 20));
+        }
+        int size = (int) config.chunkSize();
+        if (ChunkFormat.cipherChunkSize(size) > limit) {
+            throw new IllegalArgumentException("chunk-size " + size + " encrypts to more than the store's limit of " + limit
+                    + " bytes; the largest that fits is " + ChunkFormat.largestChunkFitting(limit));
+        }
+        return size;
+    }
+
+    private static MasterKey loadMasterKey(Config config) throws IOException {
+        SecureRandom random = new SecureRandom();
+        if (config.passphrase() == null) {
+            byte[] raw = KeyFile.loadOrCreate(config.keyFile(), random);
+            try {
+                return MasterKey.of(raw);
+            } finally {
+                Arrays.fill(raw, (byte) 0);
+            }
+        }
+        Path paramsFile = config.dataDir().resolve("key.params");
+        Argon2id params;
+        if (Files.exists(paramsFile)) {
+            params = Argon2id.parse(Files.readString(paramsFile, StandardCharsets.US_ASCII));
+        } else {
+            params = Argon2id.forMasterKey(random);
+            Files.writeString(paramsFile, params + "\n", StandardCharsets.US_ASCII);
+        }
+        byte[] raw = params.derive(config.passphrase().toCharArray(), ChunkFormat.KEY_SIZE);
+        try {
+            return MasterKey.of(raw);
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    /** The first key that opens a database is recorded; any other is refused before it reads anything. */
+    private static void checkKey(Database db, MasterKey key, Config config) throws SQLException {
+        Optional<String> recorded = db.write(c -> {
+            Optional<String> id = Settings.get(c, Settings.KEY_ID);
+            if (id.isEmpty()) {
+                Settings.put(c, Settings.KEY_ID, key.keyId());
+            }
+            return id;
+        });
+        if (recorded.isPresent() && !key.hasKeyId(recorded.get())) {
+            throw new IllegalStateException("the master key (" + (config.passphrase() != null ? "passphrase" : config.keyFile())
+                    + ") is not the key of " + config.databaseFile() + ": expected key id " + recorded.get()
+                    + ", got " + key.keyId());
+        }
+    }
+
+    private static ChunkStore openStore(Config config) throws IOException {
+        return switch (config.store()) {
+            case LOCAL -> new LocalChunkStore(config.localStoreDir());
+            case DISCORD -> throw new IllegalArgumentException("store = discord is not available in this build");
+        };
+    }
+
+    private void lockDataDirectory() throws IOException {
+        Path file = config.dataDir().resolve("serve.lock");
+        lockChannel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        lock = lockChannel.tryLock();
+        if (lock == null) {
+            lockChannel.close();
+            throw new IllegalStateException("another Attaché server is running on " + config.dataDir());
+        }
+    }
+
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Files.createDirectories(dir.getParent() == null ? dir : dir.getParent());
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectory(dir);
+        }
+        log.info("Created data directory {}", dir);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void close() {
+        collector.close();
+        uploaders.shutdown();
+        fetchers.shutdownNow();
+        try {
+            uploaders.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        store.close();
+        db.close();
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+        } catch (IOException e) {
+            log.debug("Releasing the data directory lock failed: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.attache.app;
+
+import io.attache.config.Config;
+import io.attache.config.ConfigException;
+import io.attache.config.Values;
+import io.attache.fs.FsException;
+import io.attache.fs.UserService;
+import io.attache.meta.Database;
+import io.attache.meta.User;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
+
+/**
+ * {@code attache user ...}: account management straight on the database, so it works while the
+ * server runs (SQLite's busy timeout serialises the two processes' writes).
+ */
+final class UserCommands {
+
+    private final Config config;
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    UserCommands(Config config, InputStream in, PrintStream out, PrintStream err) {
+        this.config = config;
+        this.in = in;
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(Main.Args args) throws Exception {
+        if (args.positional.size() < 2) {
+            throw new Main.UsageException("usage: attache user add|passwd|list|remove|quota ...");
+        }
+        String action = args.positional.get(1);
+        try (Database db = Database.open(config.databaseFile(), config.durableCommits())) {
+            UserService users = new UserService(db, Clock.systemUTC());
+            return switch (action) {
+                case "add" -> add(users, args);
+                case "passwd" -> passwd(users, args);
+                case "list" -> list(users, args);
+                case "remove" -> remove(users, args);
+                case "quota" -> quota(users, args);
+                default -> throw new Main.UsageException("unknown user command '" + action + "'");
+            };
+        }
+    }
+
+    private int add(UserService users, Main.Args args) throws Exception {
+        args.expect(3, "user add NAME [--password-stdin] [--quota SIZE]");
+        String name = args.positional.get(2);
+        Long quota = args.value("--quota").isPresent() ? parseQuota(args.value("--quota").get()) : null;
+        if (users.exists(name)) {
+            err.println("attache: user " + name + " already exists");
+            return 1;
+        }
+        char[] password = readPassword(args, "Password for " + name + ": ");
+        try {
+            users.add(name, password, quota);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+        out.println("Added user " + name);
+        return 0;
+    }
+
+    private int passwd(UserService users, Main.Args args) throws Exception {
+        args.expect(3, "user passwd NAME [--password-stdin]");
+        String name = args.positional.get(2);
+        if (!users.exists(name)) {
+            err.println("attache: no user " + name);
+            return 1;
+        }
+        char[] password = readPassword(args, "New password for " + name + ": ");
+        try {
+            users.setPassword(name, password);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+        out.println("Changed the password of " + name);
+        return 0;
+    }
+
+    private int list(UserService users, Main.Args args) throws Exception {
+        args.expect(2, "user list");
+        out.printf("%-24s %16s %16s%n", "USER", "USED BYTES", "QUOTA BYTES");
+        for (User user : users.list()) {
+            out.printf("%-24s %16d %16s%n", user.name(), user.usedBytes(),
+                    user.quotaBytes() == null ? "none" : user.quotaBytes().toString());
+        }
+        return 0;
+    }
+
+    private int remove(UserService users, Main.Args args) throws Exception {
+        args.expect(3, "user remove NAME");
+        String name = args.positional.get(2);
+        if (!users.remove(name)) {
+            err.println("attache: no user " + name);
+            return 1;
+        }
+        out.println("Removed user " + name + "; their files' chunks are queued for deletion");
+        return 0;
+    }
+
+    private int quota(UserService users, Main.Args args) throws Exception {
+        args.expect(4, "user quota NAME SIZE|none");
+        String name = args.positional.get(2);
+        Long quota = parseQuota(args.positional.get(3));
+        if (!users.setQuota(name, quota)) {
+            err.println("attache: no user " + name);
+            return 1;
+        }
+        out.println(quota == null ? "Removed the quota of " + name : "Set the quota of " + name + " to " + quota + " bytes");
+        return 0;
+    }
+
+    private static Long parseQuota(String value) throws ConfigException {
+        return value.equalsIgnoreCase("none") ? null : Values.size("quota", value);
+    }
+
+    private char[] readPassword(Main.Args args, String prompt) throws IOException, FsException, Main.UsageException {
+        if (args.flag("--password-stdin")) {
+            String line = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+            if (line == null || line.isEmpty()) {
+                throw new FsException.BadRequest("no password on standard input");
+            }
+            return line.toCharArray();
+        }
+        Console console = System.console();
+        if (console == null) {
+            throw new Main.UsageException("no terminal to ask for the password; use --password-stdin");
+        }
+        char[] first = console.readPassword(prompt);
+        char[] second = console.readPassword("Again: ");
+        if (first == null || second == null || !Arrays.equals(first, second)) {
+            throw new FsException.BadRequest("the passwords do not match");
+        }
+        Arrays.fill(second, '\0');
+        return first;
+    }
+}

@@ -1,0 +1,105 @@
+package io.attache.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parsing of the human forms of settings: sizes ({@code 10MiB}), durations ({@code 15m}), addresses. */
+public final class Values {
+
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?i?b?)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?", Pattern.CASE_INSENSITIVE);
+
+    private Values() {
+    }
+
+    /** {@code 65536}, {@code 64k}, {@code 64KiB}, {@code 10M}, {@code 10MiB}, {@code 1G}: binary multiples. */
+    public static long size(String key, String value) throws ConfigException {
+        Matcher m = SIZE.matcher(value.trim());
+        if (!m.matches()) {
+            throw new ConfigException(key + ": '" + value + "' is not a size (e.g. 65536, 64KiB, 10MiB, 1GiB)");
+        }
+        long number = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "" : m.group(2).toLowerCase(Locale.ROOT);
+        int shift = switch (unit.isEmpty() ? ' ' : unit.charAt(0)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            case 't' -> 40;
+            default -> 0;
+        };
+        if (shift > 0 && number > (Long.MAX_VALUE >> shift)) {
+            throw new ConfigException(key + ": '" + value + "' is too large");
+        }
+        return number << shift;
+    }
+
+    /** {@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 7d}; a bare number is seconds. */
+    public static Duration duration(String key, String value) throws ConfigException {
+        Matcher m = DURATION.matcher(value.trim());
+        if (!m.matches()) {
+            throw new ConfigException(key + ": '" + value + "' is not a duration (e.g. 30s, 15m, 2h, 7d)");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+
+    public static int positiveInt(String key, String value) throws ConfigException {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n < 1) {
+                throw new ConfigException(key + ": must be at least 1, got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + ": '" + value + "' is not a whole number");
+        }
+    }
+
+    public static boolean bool(String key, String value) throws ConfigException {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new ConfigException(key + ": '" + value + "' is not true or false");
+        };
+    }
+
+    /** {@code HOST:PORT}, {@code :PORT} (all interfaces) or {@code [::1]:PORT}. */
+    public static Listen listen(String key, String value) throws ConfigException {
+        String v = value.trim();
+        int colon = v.lastIndexOf(':');
+        if (colon < 0) {
+            throw new ConfigException(key + ": '" + value + "' is not HOST:PORT");
+        }
+        String host = v.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(v.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + ": '" + value + "' has no valid port");
+        }
+        if (port < 0 || port > 65535) {
+            throw new ConfigException(key + ": port " + port + " is out of range");
+        }
+        return new Listen(host.isEmpty() ? "0.0.0.0" : host, port);
+    }
+
+    /** An address to listen on; port 0 picks a free one. */
+    public record Listen(String host, int port) {
+        @Override
+        public String toString() {
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+}
