@@ -29,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -83,7 +82,7 @@ public final class Attache implements AutoCloseable {
 
     /** Opens the data directory, creating what is missing: folders, database, key. */
     public static Attache open(Config config) throws Exception {
-        createPrivateDirectory(config.dataDir());
+        DataDirectory.create(config.dataDir());
         Database db = Database.open(config.databaseFile(), config.durableCommits());
         try {
             MasterKey key = loadMasterKey(config);
@@ -195,19 +194,6 @@ public final class Attache implements AutoCloseable {
             lockChannel.close();
             throw new IllegalStateException("another Attaché server is running on " + config.dataDir());
         }
-    }
-
-    private static void createPrivateDirectory(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        Files.createDirectories(dir.getParent() == null ? dir : dir.getParent());
-        try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createDirectory(dir);
-        }
-        log.info("Created data directory {}", dir);
     }
 
     private static ThreadFactory daemon(String name) {

@@ -6,7 +6,7 @@ import io.attache.config.Values;
 import io.attache.fs.FsException;
 import io.attache.fs.UserService;
 import io.attache.meta.Database;
-import io.attache.meta.User;
+import io.attache.fs.Account;
 
 import java.io.BufferedReader;
 import java.io.Console;
@@ -41,6 +41,8 @@ final class UserCommands {
             throw new Main.UsageException("usage: attache user add|passwd|list|remove|quota ...");
         }
         String action = args.positional.get(1);
+        checkUsage(action, args);
+        DataDirectory.create(config.dataDir());
         try (Database db = Database.open(config.databaseFile(), config.durableCommits())) {
             UserService users = new UserService(db, Clock.systemUTC());
             return switch (action) {
@@ -54,8 +56,18 @@ final class UserCommands {
         }
     }
 
+    private static void checkUsage(String action, Main.Args args) throws Main.UsageException {
+        switch (action) {
+            case "add" -> args.expect(3, "user add NAME [--password-stdin] [--quota SIZE]");
+            case "passwd" -> args.expect(3, "user passwd NAME [--password-stdin]");
+            case "list" -> args.expect(2, "user list");
+            case "remove" -> args.expect(3, "user remove NAME");
+            case "quota" -> args.expect(4, "user quota NAME SIZE|none");
+            default -> throw new Main.UsageException("unknown user command '" + action + "'");
+        }
+    }
+
     private int add(UserService users, Main.Args args) throws Exception {
-        args.expect(3, "user add NAME [--password-stdin] [--quota SIZE]");
         String name = args.positional.get(2);
         Long quota = args.value("--quota").isPresent() ? parseQuota(args.value("--quota").get()) : null;
         if (users.exists(name)) {
@@ -73,7 +85,6 @@ final class UserCommands {
     }
 
     private int passwd(UserService users, Main.Args args) throws Exception {
-        args.expect(3, "user passwd NAME [--password-stdin]");
         String name = args.positional.get(2);
         if (!users.exists(name)) {
             err.println("attache: no user " + name);
@@ -90,9 +101,8 @@ final class UserCommands {
     }
 
     private int list(UserService users, Main.Args args) throws Exception {
-        args.expect(2, "user list");
         out.printf("%-24s %16s %16s%n", "USER", "USED BYTES", "QUOTA BYTES");
-        for (User user : users.list()) {
+        for (Account user : users.list()) {
             out.printf("%-24s %16d %16s%n", user.name(), user.usedBytes(),
                     user.quotaBytes() == null ? "none" : user.quotaBytes().toString());
         }
@@ -100,7 +110,6 @@ final class UserCommands {
     }
 
     private int remove(UserService users, Main.Args args) throws Exception {
-        args.expect(3, "user remove NAME");
         String name = args.positional.get(2);
         if (!users.remove(name)) {
             err.println("attache: no user " + name);
@@ -111,7 +120,6 @@ final class UserCommands {
     }
 
     private int quota(UserService users, Main.Args args) throws Exception {
-        args.expect(4, "user quota NAME SIZE|none");
         String name = args.positional.get(2);
         Long quota = parseQuota(args.positional.get(3));
         if (!users.setQuota(name, quota)) {

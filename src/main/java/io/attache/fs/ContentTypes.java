@@ -4,12 +4,16 @@ import java.net.FileNameMap;
 import java.net.URLConnection;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The media type reported for a file: what the client said when it was specific, else one guessed from the name. */
 final class ContentTypes {
 
     private static final String GENERIC = "application/octet-stream";
     private static final FileNameMap JDK = URLConnection.getFileNameMap();
+    /** RFC 9110 {@code type "/" subtype} with optional parameters; anything else is not a media type. */
+    private static final Pattern MEDIA_TYPE = Pattern.compile(
+            "[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+(\\s*;.*)?");
     /** Common types the JDK's table lacks. */
     private static final Map<String, String> EXTRA = Map.ofEntries(
             Map.entry("mp4", "video/mp4"), Map.entry("m4v", "video/mp4"), Map.entry("mkv", "video/x-matroska"),
@@ -26,14 +30,17 @@ final class ContentTypes {
     private ContentTypes() {
     }
 
-    /** The type to store for a PUT: the client's, unless it is missing or says nothing. */
+    /**
+     * The type to store for a PUT: the client's, unless it is missing, says nothing, or is not a
+     * media type at all (Sardine sends {@code Content-Type: ISO-8859-1}).
+     */
     static String fromRequest(String requested) {
         if (requested == null) {
             return null;
         }
         String type = requested.trim();
         String base = type.toLowerCase(Locale.ROOT);
-        if (type.isEmpty() || base.startsWith(GENERIC) || base.startsWith("application/x-www-form-urlencoded")
+        if (!MEDIA_TYPE.matcher(type).matches() || base.startsWith(GENERIC) || base.startsWith("application/x-www-form-urlencoded")
                 || base.startsWith("multipart/") || type.length() > 200) {
             return null;
         }

@@ -53,7 +53,7 @@ public final class UserService {
     private record Verified(byte[] passwordMac, String storedHash, long expiresAt) {
     }
 
-    public User add(String name, char[] password, Long quotaBytes) throws FsException {
+    public Account add(String name, char[] password, Long quotaBytes) throws FsException {
         checkName(name);
         checkPassword(password);
         String hash = PasswordHash.hash(password, random);
@@ -69,14 +69,18 @@ public final class UserService {
         if (created == null) {
             throw new FsException.AlreadyExists("user " + name + " already exists");
         }
-        return created;
+        return Account.of(created);
     }
 
     public boolean exists(String name) throws FsException {
         return find(name).isPresent();
     }
 
-    public Optional<User> find(String name) throws FsException {
+    public Optional<Account> find(String name) throws FsException {
+        return user(name).map(Account::of);
+    }
+
+    private Optional<User> user(String name) throws FsException {
         try {
             return db.read(c -> Users.byName(c, name));
         } catch (SQLException e) {
@@ -84,9 +88,9 @@ public final class UserService {
         }
     }
 
-    public List<User> list() throws FsException {
+    public List<Account> list() throws FsException {
         try {
-            return db.read(Users::all);
+            return db.read(Users::all).stream().map(Account::of).toList();
         } catch (SQLException e) {
             throw new FsException.Unavailable("cannot read users: " + e.getMessage(), e);
         }
@@ -140,8 +144,8 @@ public final class UserService {
      * The user whose name and password these are, or empty. Reads the account on every call, so a
      * password changed or a user removed by another process takes effect at once.
      */
-    public Optional<User> authenticate(String name, char[] password) throws FsException {
-        Optional<User> user = find(name);
+    public Optional<Account> authenticate(String name, char[] password) throws FsException {
+        Optional<User> user = user(name);
         if (user.isEmpty()) {
             return Optional.empty();
         }
@@ -151,7 +155,7 @@ public final class UserService {
         long now = clock.millis();
         if (remembered != null && remembered.expiresAt > now && remembered.storedHash.equals(stored)
                 && MessageDigest.isEqual(remembered.passwordMac, mac)) {
-            return user;
+            return user.map(Account::of);
         }
         if (!verifySlowly(password, stored)) {
             return Optional.empty();
@@ -160,7 +164,7 @@ public final class UserService {
             verified.clear();
         }
         verified.put(name, new Verified(mac, stored, now + CACHE_MILLIS));
-        return user;
+        return user.map(Account::of);
     }
 
     private boolean verifySlowly(char[] password, String stored) throws FsException {

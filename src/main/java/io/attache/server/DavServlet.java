@@ -2,12 +2,13 @@ package io.attache.server;
 
 import io.attache.dav.DavEngine;
 import io.attache.dav.DavExchange;
+import io.attache.fs.Account;
 import io.attache.fs.DavPath;
 import io.attache.fs.Drive;
 import io.attache.fs.FileService;
 import io.attache.fs.FsException;
 import io.attache.fs.UserService;
-import io.attache.meta.User;
+
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -61,7 +62,7 @@ final class DavServlet extends HttpServlet {
         }
         Drive drive = null;
         if (!"OPTIONS".equals(method)) {
-            Optional<User> user = authenticate(request, response);
+            Optional<Account> user = authenticate(request, response);
             if (user.isEmpty()) {
                 return;
             }
@@ -74,11 +75,11 @@ final class DavServlet extends HttpServlet {
         }
     }
 
-    private Optional<User> authenticate(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    private Optional<Account> authenticate(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Optional<BasicCredentials> credentials = BasicCredentials.parse(request.getHeader("Authorization"));
         if (credentials.isPresent()) {
             try {
-                Optional<User> user = users.authenticate(credentials.get().user(), credentials.get().password());
+                Optional<Account> user = users.authenticate(credentials.get().user(), credentials.get().password());
                 if (user.isPresent()) {
                     return user;
                 }

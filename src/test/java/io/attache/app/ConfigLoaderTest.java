@@ -1,0 +1,85 @@
+package io.attache.app;
+
+import io.attache.config.Config;
+import io.attache.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsGiveAMountableServerOnLoopback() throws Exception {
+        Config c = new ConfigLoader(Map.of("HOME", dir.toString())).load(null, Map.of());
+        assertEquals("127.0.0.1", c.listen().host());
+        assertEquals(8080, c.listen().port());
+        assertEquals(dir.resolve(".local/share/attache"), c.dataDir());
+        assertEquals(c.dataDir().resolve("master.key"), c.keyFile());
+        assertEquals(Config.StoreKind.LOCAL, c.store());
+        assertNull(c.passphrase());
+    }
+
+    @Test
+    void environmentOverridesTheFileAndFlagsOverrideBoth() throws Exception {
+        Path file = dir.resolve("attache.conf");
+        Files.writeString(file, """
+                # comment
+                listen = 0.0.0.0:9000
+                upload-concurrency = 3
+                data-dir = /from/file
+                """);
+        Map<String, String> env = Map.of("HOME", dir.toString(), "ATTACHE_UPLOAD_CONCURRENCY", "5",
+                "ATTACHE_DATA_DIR", "/from/env");
+        Config c = new ConfigLoader(env).load(file, Map.of("data-dir", "/from/flag"));
+        assertEquals(9000, c.listen().port());
+        assertEquals(5, c.uploadConcurrency());
+        assertEquals(Path.of("/from/flag"), c.dataDir());
+    }
+
+    @Test
+    void secretsComeFromFilesAndSystemdCredentials() throws Exception {
+        Path secret = dir.resolve("pass");
+        Files.writeString(secret, "from a file\n");
+        Config fromFile = new ConfigLoader(Map.of("HOME", dir.toString(), "ATTACHE_PASSPHRASE_FILE", secret.toString()))
+                .load(null, Map.of());
+        assertEquals("from a file", fromFile.passphrase());
+        Path credentials = Files.createDirectory(dir.resolve("creds"));
+        Files.writeString(credentials.resolve("passphrase"), "from systemd");
+        Config fromCredential = new ConfigLoader(Map.of("HOME", dir.toString(), "CREDENTIALS_DIRECTORY", credentials.toString()))
+                .load(null, Map.of());
+        assertEquals("from systemd", fromCredential.passphrase());
+        assertTrue(!fromCredential.toString().contains("from systemd"), "secrets stay out of toString");
+    }
+
+    @Test
+    void unknownOrInvalidSettingsAreNamed() throws Exception {
+        Path file = dir.resolve("typo.conf");
+        Files.writeString(file, "listn = 1.2.3.4:80\n");
+        ConfigException typo = assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of()).load(file, Map.of()));
+        assertTrue(typo.getMessage().contains("typo.conf:1") && typo.getMessage().contains("listn"), typo.getMessage());
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> new ConfigLoader(Map.of("ATTACHE_LISTEN", "localhost")).load(null, Map.of()));
+        assertTrue(bad.getMessage().startsWith("listen"), bad.getMessage());
+        assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of("ATTACHE_STORE", "s3")).load(null, Map.of()));
+        assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of("ATTACHE_CHUNK_SIZE", "100000")).load(null, Map.of()));
+    }
+
+    @Test
+    void sizesAndDurationsInHumanForms() throws Exception {
+        Config c = new ConfigLoader(Map.of("HOME", dir.toString(), "ATTACHE_CHUNK_SIZE", "8MiB", "ATTACHE_GC_GRACE", "2h"))
+                .load(null, Map.of());
+        assertEquals(8L << 20, c.chunkSize());
+        assertEquals(7200, c.gcGrace().toSeconds());
+    }
+}

@@ -1,0 +1,169 @@
+package io.attache.fs;
+
+import io.attache.testing.TestServer;
+import io.attache.meta.DeleteQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The file system service on a real database and store: transactions, sharing and concurrency. */
+class DriveTest {
+
+    @TempDir
+    Path dir;
+    TestServer server;
+    Drive drive;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestServer.start(dir, Map.of("chunk-size", "64KiB", "gc-grace", "0s")).user("u");
+        long id = server.attache().users.find("u").orElseThrow().id();
+        drive = server.attache().files.drive(id);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    static DavPath path(String p) throws FsException {
+        return DavPath.parse(p);
+    }
+
+    byte[] read(String p) throws Exception {
+        OpenFile f = drive.open(path(p));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        f.copyRange(0, f.entry().size(), out);
+        return out.toByteArray();
+    }
+
+    void write(String p, String content) throws Exception {
+        drive.write(path(p), new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), null);
+    }
+
+    long queued() throws Exception {
+        return server.attache().db.read(DeleteQueue::size);
+    }
+
+    @Test
+    void aCopySharesChunksUntilTheLastReferenceGoes() throws Exception {
+        write("/a", "x".repeat(200_000));
+        drive.copy(path("/a"), path("/b"), true, false);
+        assertEquals(0, queued());
+        drive.delete(path("/a"));
+        assertEquals(0, queued(), "the copy still references the chunks");
+        assertEquals("x".repeat(200_000), new String(read("/b"), StandardCharsets.UTF_8));
+        drive.delete(path("/b"));
+        assertEquals(4, queued(), "200,000 bytes in 64 KiB chunks: 4 chunks, now unreferenced");
+        assertEquals(4, server.attache().collector.drain(10));
+        assertEquals(0, queued());
+    }
+
+    @Test
+    void overwritingQueuesTheOldChunksAndAccountsUsage() throws Exception {
+        write("/f", "a".repeat(100_000));
+        assertEquals(100_000, drive.quota().usedBytes());
+        write("/f", "b".repeat(10));
+        assertEquals(10, drive.quota().usedBytes());
+        assertEquals(2, queued());
+        drive.copy(path("/f"), path("/g"), true, true);
+        assertEquals(20, drive.quota().usedBytes());
+    }
+
+    @Test
+    void aQuotaRefusesWhatDoesNotFitAndKeepsTheOldContent() throws Exception {
+        server.attache().users.setQuota("u", 1000L);
+        write("/small", "s".repeat(600));
+        assertThrows(FsException.InsufficientStorage.class, () -> write("/big", "b".repeat(500)));
+        assertThrows(FsException.InsufficientStorage.class, () -> drive.copy(path("/small"), path("/copy"), true, false));
+        write("/small", "t".repeat(900));
+        assertEquals("t".repeat(900), new String(read("/small"), StandardCharsets.UTF_8));
+        assertTrue(drive.find(path("/big")).isEmpty());
+    }
+
+    @Test
+    void concurrentDuplicateFoldersGiveOneCreationAndTheRestRefused() throws Exception {
+        List<Callable<String>> tasks = new ArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        for (int i = 0; i < 8; i++) {
+            tasks.add(() -> {
+                go.await();
+                try {
+                    drive.mkdir(path("/race"));
+                    return "created";
+                } catch (FsException.AlreadyExists e) {
+                    return "exists";
+                }
+            });
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (Callable<String> t : tasks) {
+                results.add(pool.submit(t));
+            }
+            go.countDown();
+            int created = 0;
+            for (Future<String> f : results) {
+                created += f.get(30, TimeUnit.SECONDS).equals("created") ? 1 : 0;
+            }
+            assertEquals(1, created);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentWritesToOnePathEndWithOneCompleteVersion() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<?>> writes = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                char fill = (char) ('a' + i);
+                writes.add(pool.submit(() -> {
+                    write("/contested", String.valueOf(fill).repeat(300_000));
+                    return null;
+                }));
+            }
+            for (Future<?> f : writes) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        String content = new String(read("/contested"), StandardCharsets.UTF_8);
+        assertEquals(300_000, content.length());
+        assertEquals(String.valueOf(content.charAt(0)).repeat(300_000), content, "one writer's bytes, never a mix");
+        assertEquals(300_000, drive.quota().usedBytes());
+        assertEquals(5 * 5, queued(), "the five replaced versions' chunks are queued");
+    }
+
+    @Test
+    void moveIntoItsOwnSubtreeIsForbiddenAndChangesNothing() throws Exception {
+        drive.mkdir(path("/p"));
+        drive.mkdir(path("/p/q"));
+        assertThrows(FsException.Forbidden.class, () -> drive.move(path("/p"), path("/p/q/p"), true));
+        assertThrows(FsException.Forbidden.class, () -> drive.move(path("/p/q"), path("/p"), true));
+        assertTrue(drive.find(path("/p/q")).isPresent());
+    }
+}
