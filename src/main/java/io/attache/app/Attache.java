@@ -17,6 +17,7 @@ import io.attache.pipeline.BufferPool;
 import io.attache.pipeline.ChunkWriter;
 import io.attache.pipeline.RangeReader;
 import io.attache.server.AttacheServer;
+import io.attache.server.TlsKeys;
 import io.attache.store.ChunkStore;
 import io.attache.store.local.LocalChunkStore;
 import org.slf4j.Logger;
@@ -105,7 +106,14 @@ public final class Attache implements AutoCloseable {
         collector.recoverAbandonedWrites(started);
         collector.start(config.gcInterval());
         DavEngine engine = new DavEngine(new DavSettings(config.maxXmlBody(), 500));
-        AttacheServer server = new AttacheServer(config.listen(), engine, files, users);
+        AttacheServer server = new AttacheServer(engine, files, users).http(config.listen());
+        if (config.tlsListen() != null) {
+            TlsKeys keys = config.tlsKeystore() != null
+                    ? TlsKeys.load(config.tlsKeystore(), config.tlsKeystorePassword())
+                    : TlsKeys.selfSigned(config.dataDir());
+            server.https(config.tlsListen(), keys);
+            log.info("HTTPS certificate SHA-256 fingerprint {}", keys.fingerprint());
+        }
         server.start();
         return server;
     }

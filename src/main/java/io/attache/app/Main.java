@@ -151,6 +151,10 @@ public final class Main {
         }, "attache-shutdown"));
         String host = config.listen().host().contains(":") ? "[" + config.listen().host() + "]" : config.listen().host();
         out.println("Attaché " + version() + " serving http://" + host + ":" + server.port() + "/ (data in " + config.dataDir() + ")");
+        if (server.tlsPort() > 0) {
+            String tlsHost = config.tlsListen().host().contains(":") ? "[" + config.tlsListen().host() + "]" : config.tlsListen().host();
+            out.println("Attaché " + version() + " serving https://" + tlsHost + ":" + server.tlsPort() + "/");
+        }
         Optional<String> password = attache.createFirstUser();
         password.ifPresent(p -> out.println("""
                 Created the first user. Log in with

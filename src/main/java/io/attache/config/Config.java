@@ -17,6 +17,9 @@ import java.util.Set;
 public record Config(
         Path dataDir,
         Values.Listen listen,
+        Values.Listen tlsListen,
+        Path tlsKeystore,
+        String tlsKeystorePassword,
         StoreKind store,
         Path localStoreDir,
         long chunkSize,
@@ -46,12 +49,16 @@ public record Config(
     public static final Map<String, String> DEFAULTS = defaults();
 
     /** Keys whose values are secrets: never printed, and also readable from {@code <key>-file}. */
-    public static final Set<String> SECRETS = Set.of("passphrase", "discord-token", "discord-webhooks");
+    public static final Set<String> SECRETS = Set.of("passphrase", "discord-token", "discord-webhooks",
+            "tls-keystore-password");
 
     private static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("data-dir", "");
         d.put("listen", "127.0.0.1:8080");
+        d.put("tls-listen", "");
+        d.put("tls-keystore", "");
+        d.put("tls-keystore-password", "");
         d.put("store", "local");
         d.put("local-store-dir", "");
         d.put("chunk-size", "auto");
@@ -132,7 +139,13 @@ public record Config(
                 discord.put(key, v.get(key));
             }
         }
-        return new Config(dataDir, Values.listen("listen", v.get("listen")), store, localStore.toAbsolutePath().normalize(),
+        Values.Listen tlsListen = v.get("tls-listen").isEmpty() ? null : Values.listen("tls-listen", v.get("tls-listen"));
+        Path tlsKeystore = v.get("tls-keystore").isEmpty() ? null : Path.of(v.get("tls-keystore")).toAbsolutePath();
+        String tlsPassword = v.get("tls-keystore-password").isEmpty() ? null : v.get("tls-keystore-password");
+        if (tlsKeystore != null && tlsPassword == null) {
+            throw new ConfigException("tls-keystore-password: needed to open " + tlsKeystore);
+        }
+        return new Config(dataDir, Values.listen("listen", v.get("listen")), tlsListen, tlsKeystore, tlsPassword, store, localStore.toAbsolutePath().normalize(),
                 chunkSize, concurrency, buffers, readAhead, keyFile.toAbsolutePath().normalize(), passphrase, logLevel,
                 Values.bool("durable-commits", v.get("durable-commits")),
                 Values.duration("gc-grace", v.get("gc-grace")), Values.duration("gc-interval", v.get("gc-interval")),
@@ -146,7 +159,7 @@ public record Config(
     /** Secrets stay out of logs and error messages. */
     @Override
     public String toString() {
-        return "Config[dataDir=" + dataDir + ", listen=" + listen + ", store=" + store + ", chunkSize="
+        return "Config[dataDir=" + dataDir + ", listen=" + listen + ", tlsListen=" + tlsListen + ", store=" + store + ", chunkSize="
                 + (chunkSize == AUTO_CHUNK_SIZE ? "auto" : chunkSize) + ", uploadConcurrency=" + uploadConcurrency
                 + ", keyFile=" + (passphrase != null ? "(passphrase)" : keyFile) + "]";
     }

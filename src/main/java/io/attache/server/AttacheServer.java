@@ -6,43 +6,43 @@ import io.attache.fs.FileService;
 import io.attache.fs.UserService;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The embedded Jetty server: one HTTP connector and one servlet at the root. Jetty is configured
- * for WebDAV rather than for web forms: only POST bodies are parsed as forms (a PUT declared as
- * {@code application/x-www-form-urlencoded} must reach the file intact), and {@code %25} is
- * allowed in paths so that names containing '%' work.
+ * The embedded Jetty server: an HTTP connector, optionally an HTTPS one, and one servlet at the
+ * root. Jetty is configured for WebDAV rather than for web forms: only POST bodies are parsed as
+ * forms (a PUT declared as {@code application/x-www-form-urlencoded} must reach the file intact),
+ * and {@code %25} is allowed in paths so that names containing '%' work.
  */
 public final class AttacheServer implements AutoCloseable {
 
     private static final long IDLE_TIMEOUT_MS = 120_000;
 
     private final Server server;
-    private final ServerConnector connector;
+    private final HttpConfiguration http;
+    private ServerConnector plain;
+    private ServerConnector secure;
 
-    public AttacheServer(Values.Listen listen, DavEngine engine, FileService files, UserService users) {
+    public AttacheServer(DavEngine engine, FileService files, UserService users) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("attache-http");
         this.server = new Server(threads);
 
-        HttpConfiguration http = new HttpConfiguration();
+        http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setFormEncodedMethods("POST");
         http.setUriCompliance(UriCompliance.DEFAULT.with("attache", UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
         http.setRequestHeaderSize(32 * 1024);
-
-        connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost(listen.host());
-        connector.setPort(listen.port());
-        connector.setIdleTimeout(IDLE_TIMEOUT_MS);
-        server.addConnector(connector);
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
@@ -51,13 +51,47 @@ public final class AttacheServer implements AutoCloseable {
         server.setStopTimeout(10_000);
     }
 
+    /** Serves plain HTTP on {@code listen}. */
+    public AttacheServer http(Values.Listen listen) {
+        plain = connector(listen, new HttpConnectionFactory(http));
+        return this;
+    }
+
+    /**
+     * Serves HTTPS on {@code listen}. The host name a client asks for is not checked against the
+     * certificate (SNI host check off): clients reach a home server by IP address as often as by name.
+     */
+    public AttacheServer https(Values.Listen listen, TlsKeys keys) {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStore(keys.keyStore());
+        tls.setKeyStorePassword(keys.password());
+        HttpConfiguration https = new HttpConfiguration(http);
+        https.addCustomizer(new SecureRequestCustomizer(false));
+        secure = connector(listen, new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(https));
+        return this;
+    }
+
+    private ServerConnector connector(Values.Listen listen, org.eclipse.jetty.server.ConnectionFactory... factories) {
+        ServerConnector connector = new ServerConnector(server, factories);
+        connector.setHost(listen.host());
+        connector.setPort(listen.port());
+        connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+        server.addConnector(connector);
+        return connector;
+    }
+
     public void start() throws Exception {
         server.start();
     }
 
-    /** The port actually bound (useful when the configured port is 0). */
+    /** The HTTP port actually bound (useful when the configured port is 0). */
     public int port() {
-        return connector.getLocalPort();
+        return plain.getLocalPort();
+    }
+
+    /** The HTTPS port actually bound, or -1 without HTTPS. */
+    public int tlsPort() {
+        return secure == null ? -1 : secure.getLocalPort();
     }
 
     public void join() throws InterruptedException {

@@ -56,6 +56,10 @@ public final class TestServer implements AutoCloseable {
         return server.port();
     }
 
+    public int tlsPort() {
+        return server.tlsPort();
+    }
+
     public String url() {
         return "http://127.0.0.1:" + port();
     }
