@@ -105,7 +105,8 @@ public final class Attache implements AutoCloseable {
         long started = System.currentTimeMillis();
         collector.recoverAbandonedWrites(started);
         collector.start(config.gcInterval());
-        DavEngine engine = new DavEngine(new DavSettings(config.maxXmlBody(), 500));
+        DavEngine engine = new DavEngine(new DavSettings(config.maxXmlBody(), 500,
+                config.lockDefaultTimeout().toSeconds(), config.lockMaxTimeout().toSeconds()));
         AttacheServer server = new AttacheServer(engine, files, users).http(config.listen());
         if (config.tlsListen() != null) {
             TlsKeys keys = config.tlsKeystore() != null

@@ -33,6 +33,8 @@ public record Config(
         Duration gcGrace,
         Duration gcInterval,
         int maxXmlBody,
+        Duration lockDefaultTimeout,
+        Duration lockMaxTimeout,
         Map<String, String> discord) {
 
     public enum StoreKind { LOCAL, DISCORD }
@@ -72,6 +74,8 @@ public record Config(
         d.put("gc-grace", "15m");
         d.put("gc-interval", "1m");
         d.put("max-xml-body", "1MiB");
+        d.put("lock-default-timeout", "1h");
+        d.put("lock-max-timeout", "1d");
         for (String key : DISCORD_KEYS) {
             d.put(key, "");
         }
@@ -149,7 +153,15 @@ public record Config(
                 chunkSize, concurrency, buffers, readAhead, keyFile.toAbsolutePath().normalize(), passphrase, logLevel,
                 Values.bool("durable-commits", v.get("durable-commits")),
                 Values.duration("gc-grace", v.get("gc-grace")), Values.duration("gc-interval", v.get("gc-interval")),
-                (int) maxXml, discord);
+                (int) maxXml, positive("lock-default-timeout", v), positive("lock-max-timeout", v), discord);
+    }
+
+    private static Duration positive(String key, Map<String, String> v) throws ConfigException {
+        Duration d = Values.duration(key, v.get(key));
+        if (d.toSeconds() < 1) {
+            throw new ConfigException(key + ": at least one second, got " + v.get(key));
+        }
+        return d;
     }
 
     public Path databaseFile() {

@@ -23,7 +23,7 @@ public final class DavExchange {
 
     private final HttpServletRequest request;
     private final HttpServletResponse response;
-    private final Drive drive;
+    private Drive drive;
     private final DavPath path;
     private final boolean trailingSlash;
     private final DavSettings settings;
@@ -73,6 +73,11 @@ public final class DavExchange {
 
     public boolean trailingSlash() {
         return trailingSlash;
+    }
+
+    /** From now on the drive acts with these lock tokens, submitted by the request's If header. */
+    void submitLockTokens(java.util.Set<String> tokens) {
+        drive = drive().withLockTokens(tokens);
     }
 
     public DavSettings settings() {
@@ -138,8 +143,13 @@ public final class DavExchange {
 
     /** Sends a status with an RFC 4918 {@code DAV:error} body naming the failed precondition. */
     public void sendCondition(int status, String condition) throws IOException {
-        byte[] body = ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<D:error xmlns:D=\"DAV:\"><D:" + condition
-                + "/></D:error>").getBytes(StandardCharsets.UTF_8);
+        sendError(status, "<D:" + condition + "/>");
+    }
+
+    /** Sends a status with a {@code DAV:error} body holding {@code innerXml}. */
+    public void sendError(int status, String innerXml) throws IOException {
+        byte[] body = ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<D:error xmlns:D=\"DAV:\">" + innerXml
+                + "</D:error>").getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType("application/xml;charset=utf-8");
         response.setContentLength(body.length);

@@ -1,6 +1,9 @@
 package io.attache.dav;
 
+import io.attache.fs.DavPath;
+import io.attache.fs.Entry;
 import io.attache.fs.FsException;
+import io.attache.fs.LockInfo;
 import io.milton.http.HttpManager;
 import io.milton.http.Request;
 import io.milton.http.Response;
@@ -9,6 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Base of Attaché's method handlers, registered with Milton in place of its own. Maps every
@@ -25,7 +33,12 @@ abstract class DavHandler implements io.milton.http.Handler {
         DavExchange exchange = DavExchange.of(request);
         try {
             try {
-                handle(exchange);
+                if (checkIfHeader(exchange)) {
+                    handle(exchange);
+                }
+            } catch (FsException.Locked e) {
+                exchange.sendError(423, "<D:lock-token-submitted><D:href>" + Xml.escapeText(e.lockRootHref())
+                        + "</D:href></D:lock-token-submitted>");
             } catch (FsException e) {
                 if (e instanceof FsException.Unavailable) {
                     log.warn("{} {} failed: {}", exchange.method(), exchange.path(), e.getMessage(), e.getCause());
@@ -54,6 +67,74 @@ abstract class DavHandler implements io.milton.http.Handler {
         }
     }
 
+    /**
+     * Evaluates the If header, if any, before the method does anything: 412 when it does not hold.
+     * The lock tokens it names are submitted for the rest of the request.
+     *
+     * @return false when the request was answered here
+     */
+    private static boolean checkIfHeader(DavExchange ex) throws FsException, DavException, IOException {
+        String value = ex.header("If");
+        if (value == null || "OPTIONS".equals(ex.method())) {
+            return true;
+        }
+        IfHeader header = IfHeader.parse(value);
+        ex.submitLockTokens(header.submittedTokens());
+        Map<String, IfHeader.ResourceState> states = new HashMap<>();
+        for (IfHeader.Production production : header.productions()) {
+            states.put(production.tag(), stateOf(ex, production.tag()));
+        }
+        if (header.evaluate(states::get)) {
+            return true;
+        }
+        ex.sendText(412, "the If header does not hold");
+        return false;
+    }
+
+    private static IfHeader.ResourceState stateOf(DavExchange ex, String tag) throws FsException {
+        DavPath path = ex.path();
+        if (tag != null) {
+            try {
+                path = Destination.parse(tag);
+            } catch (DavException e) {
+                return NO_RESOURCE;
+            }
+        }
+        Optional<Entry> entry = ex.drive().find(path);
+        if (entry.isEmpty()) {
+            return NO_RESOURCE;
+        }
+        Set<String> tokens = new HashSet<>();
+        for (LockInfo lock : ex.drive().locks(path)) {
+            tokens.add(lock.token());
+        }
+        String etag = entry.get().etag();
+        return new IfHeader.ResourceState() {
+            @Override
+            public String etag() {
+                return etag;
+            }
+
+            @Override
+            public boolean hasLockToken(String token) {
+                return tokens.contains(token);
+            }
+        };
+    }
+
+    /** A resource that does not exist matches no state token and no entity tag. */
+    private static final IfHeader.ResourceState NO_RESOURCE = new IfHeader.ResourceState() {
+        @Override
+        public String etag() {
+            return null;
+        }
+
+        @Override
+        public boolean hasLockToken(String token) {
+            return false;
+        }
+    };
+
     private static void fail(DavExchange exchange, int status, String message, Exception cause) throws IOException {
         if (exchange.committed()) {
             exchange.abort(cause);
@@ -80,6 +161,8 @@ abstract class DavHandler implements io.milton.http.Handler {
             return 507;
         } else if (e instanceof FsException.Unavailable) {
             return 503;
+        } else if (e instanceof FsException.Locked) {
+            return 423;
         }
         return 500;
     }

@@ -5,14 +5,16 @@ package io.attache.dav;
  *
  * @param maxXmlBodyBytes  largest PROPFIND / PROPPATCH / LOCK body accepted (beyond: 413)
  * @param propfindPageSize children fetched per database query while streaming a PROPFIND answer
+ * @param defaultLockSeconds lock timeout when a LOCK names none
+ * @param maxLockSeconds   the longest lock timeout granted (Infinite included)
  */
-public record DavSettings(int maxXmlBodyBytes, int propfindPageSize) {
+public record DavSettings(int maxXmlBodyBytes, int propfindPageSize, long defaultLockSeconds, long maxLockSeconds) {
 
-    public static final DavSettings DEFAULTS = new DavSettings(1 << 20, 500);
+    public static final DavSettings DEFAULTS = new DavSettings(1 << 20, 500, 3600, 86_400);
 
     public DavSettings {
-        if (maxXmlBodyBytes < 1024 || propfindPageSize < 1) {
-            throw new IllegalArgumentException("maxXmlBodyBytes >= 1024 and propfindPageSize >= 1");
+        if (maxXmlBodyBytes < 1024 || propfindPageSize < 1 || defaultLockSeconds < 1 || maxLockSeconds < 1) {
+            throw new IllegalArgumentException("maxXmlBodyBytes >= 1024, propfindPageSize >= 1, lock timeouts >= 1 s");
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.attache.dav;
 
 import io.attache.fs.Entry;
+import io.attache.fs.LockInfo;
 import io.attache.fs.Quota;
 
 import java.io.IOException;
@@ -27,14 +28,19 @@ final class LiveProperties {
     static final PropertyName GETETAG = PropertyName.dav("getetag");
     static final PropertyName QUOTA_USED = PropertyName.dav("quota-used-bytes");
     static final PropertyName QUOTA_AVAILABLE = PropertyName.dav("quota-available-bytes");
+    static final PropertyName LOCKDISCOVERY = PropertyName.dav("lockdiscovery");
+    static final PropertyName SUPPORTEDLOCK = PropertyName.dav("supportedlock");
 
     /** In the order allprop writes them. */
     private static final List<PropertyName> FILE_ALLPROP = List.of(
-            RESOURCETYPE, GETCONTENTLENGTH, GETLASTMODIFIED, CREATIONDATE, GETETAG, GETCONTENTTYPE);
-    private static final List<PropertyName> FOLDER_ALLPROP = List.of(RESOURCETYPE, GETLASTMODIFIED, CREATIONDATE);
-    private static final Set<PropertyName> PROTECTED = Set.of(RESOURCETYPE, CREATIONDATE, GETLASTMODIFIED,
-            GETCONTENTLENGTH, GETCONTENTTYPE, GETETAG, QUOTA_USED, QUOTA_AVAILABLE,
-            PropertyName.dav("lockdiscovery"), PropertyName.dav("supportedlock"));
+            RESOURCETYPE, GETCONTENTLENGTH, GETLASTMODIFIED, CREATIONDATE, GETETAG, GETCONTENTTYPE, LOCKDISCOVERY);
+    private static final List<PropertyName> FOLDER_ALLPROP = List.of(RESOURCETYPE, GETLASTMODIFIED, CREATIONDATE,
+            LOCKDISCOVERY);
+    private static final List<PropertyName> FILE_NAMES = List.of(RESOURCETYPE, GETCONTENTLENGTH, GETLASTMODIFIED,
+            CREATIONDATE, GETETAG, GETCONTENTTYPE, LOCKDISCOVERY, SUPPORTEDLOCK, QUOTA_USED, QUOTA_AVAILABLE);
+    private static final List<PropertyName> FOLDER_NAMES = List.of(RESOURCETYPE, GETLASTMODIFIED, CREATIONDATE,
+            LOCKDISCOVERY, SUPPORTEDLOCK, QUOTA_USED, QUOTA_AVAILABLE);
+    private static final Set<PropertyName> PROTECTED = Set.copyOf(FILE_NAMES);
 
     private LiveProperties() {
     }
@@ -49,19 +55,16 @@ final class LiveProperties {
 
     /** Every live property the resource has, for {@code propname}. */
     static List<PropertyName> names(Entry entry) {
-        return entry.folder()
-                ? List.of(RESOURCETYPE, GETLASTMODIFIED, CREATIONDATE, QUOTA_USED, QUOTA_AVAILABLE)
-                : List.of(RESOURCETYPE, GETCONTENTLENGTH, GETLASTMODIFIED, CREATIONDATE, GETETAG, GETCONTENTTYPE,
-                QUOTA_USED, QUOTA_AVAILABLE);
+        return entry.folder() ? FOLDER_NAMES : FILE_NAMES;
     }
 
     /**
      * Writes {@code name}'s value for {@code entry} if the resource has that live property.
      *
-     * @param quota the user's quota, looked up lazily by the caller only when a quota property is asked for
+     * @param context the user's quota and locks, looked up by the caller only when asked for
      * @return false when it is not a live property of this resource
      */
-    static boolean write(MultistatusWriter out, PropertyName name, Entry entry, QuotaSource quota) throws IOException {
+    static boolean write(MultistatusWriter out, PropertyName name, Entry entry, Context context) throws IOException {
         if (!Xml.DAV.equals(name.namespace())) {
             return false;
         }
@@ -87,9 +90,11 @@ final class LiveProperties {
                 }
                 out.property(Xml.DAV, "getetag", entry.etag());
             }
-            case "quota-used-bytes" -> out.property(Xml.DAV, "quota-used-bytes", Long.toString(quota.get().usedBytes()));
+            case "lockdiscovery" -> out.propertyXml(Xml.DAV, "lockdiscovery", LockXml.discovery(context.locks(entry)));
+            case "supportedlock" -> out.propertyXml(Xml.DAV, "supportedlock", LockXml.SUPPORTED);
+            case "quota-used-bytes" -> out.property(Xml.DAV, "quota-used-bytes", Long.toString(context.quota().usedBytes()));
             case "quota-available-bytes" -> {
-                Long available = quota.get().availableBytes();
+                Long available = context.quota().availableBytes();
                 // RFC 4331: without a quota, report what could be stored; the store sets no limit, so say 1 PiB.
                 out.property(Xml.DAV, "quota-available-bytes", Long.toString(available == null ? UNLIMITED : available));
             }
@@ -100,8 +105,10 @@ final class LiveProperties {
         return true;
     }
 
-    /** The user's quota, fetched at most once per request. */
-    interface QuotaSource {
-        Quota get() throws IOException;
+    /** What some live properties need beyond the entry: fetched at most once per request. */
+    interface Context {
+        Quota quota() throws IOException;
+
+        List<LockInfo> locks(Entry entry) throws IOException;
     }
 }

@@ -8,7 +8,7 @@ import java.io.IOException;
  */
 final class OptionsHandler extends DavHandler {
 
-    static final String ALLOW = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, COPY, MOVE";
+    static final String ALLOW = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK, UNLOCK";
 
     @Override
     public String[] getMethods() {
@@ -18,7 +18,7 @@ final class OptionsHandler extends DavHandler {
     @Override
     void handle(DavExchange ex) throws IOException {
         ex.status(200);
-        ex.setHeader("DAV", "1");
+        ex.setHeader("DAV", "1, 2");
         ex.setHeader("MS-Author-Via", "DAV");
         ex.setHeader("Allow", ALLOW);
         ex.setHeader("Accept-Ranges", "bytes");

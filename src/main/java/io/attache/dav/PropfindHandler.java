@@ -4,6 +4,7 @@ import io.attache.fs.DavPath;
 import io.attache.fs.Drive;
 import io.attache.fs.Entry;
 import io.attache.fs.FsException;
+import io.attache.fs.LockInfo;
 import io.attache.fs.Quota;
 import io.attache.fs.StoredProperty;
 
@@ -34,17 +35,17 @@ final class PropfindHandler extends DavHandler {
 
         ex.status(207);
         ex.contentType("application/xml;charset=utf-8");
-        QuotaOnce quota = new QuotaOnce(drive);
+        Context context = new Context(drive, target.path());
         try (MultistatusWriter out = new MultistatusWriter(ex.output())) {
-            writeEntry(out, drive, target, request, quota);
+            writeEntry(out, drive, target, request, context);
             if (depth == 1 && target.folder()) {
-                writeChildren(out, drive, target.path(), request, quota, ex.settings().propfindPageSize());
+                writeChildren(out, drive, target.path(), request, context, ex.settings().propfindPageSize());
             }
         }
     }
 
     private static void writeChildren(MultistatusWriter out, Drive drive, DavPath folder, PropfindRequest request,
-                                      QuotaOnce quota, int pageSize) throws FsException, IOException {
+                                      Context quota, int pageSize) throws FsException, IOException {
         String after = null;
         while (true) {
             List<Entry> page = drive.list(folder, after, pageSize);
@@ -59,7 +60,7 @@ final class PropfindHandler extends DavHandler {
     }
 
     private static void writeEntry(MultistatusWriter out, Drive drive, Entry entry, PropfindRequest request,
-                                   QuotaOnce quota) throws FsException, IOException {
+                                   Context quota) throws FsException, IOException {
         List<StoredProperty> dead = request.liveOnly() ? List.of() : drive.properties(entry);
         out.startResponse(entry.href());
         switch (request.kind()) {
@@ -71,7 +72,7 @@ final class PropfindHandler extends DavHandler {
     }
 
     private static void allprop(MultistatusWriter out, Entry entry, List<StoredProperty> dead,
-                                List<PropertyName> include, QuotaOnce quota) throws IOException {
+                                List<PropertyName> include, Context quota) throws IOException {
         out.startPropstat();
         for (PropertyName name : LiveProperties.allprop(entry)) {
             LiveProperties.write(out, name, entry, quota);
@@ -99,7 +100,7 @@ final class PropfindHandler extends DavHandler {
     }
 
     private static void named(MultistatusWriter out, Entry entry, List<StoredProperty> dead, List<PropertyName> names,
-                              QuotaOnce quota) throws IOException {
+                              Context quota) throws IOException {
         Map<PropertyName, StoredProperty> byName = new HashMap<>();
         for (StoredProperty p : dead) {
             byName.put(new PropertyName(p.namespace(), p.name()), p);
@@ -154,17 +155,20 @@ final class PropfindHandler extends DavHandler {
         return true;
     }
 
-    /** Fetches the user's quota the first time a quota property is written, then reuses it. */
-    private static final class QuotaOnce implements LiveProperties.QuotaSource {
+    /** The quota and the locks around the target, each fetched once, when first asked for. */
+    private static final class Context implements LiveProperties.Context {
         private final Drive drive;
+        private final DavPath target;
         private Quota quota;
+        private List<LockInfo> locks;
 
-        QuotaOnce(Drive drive) {
+        Context(Drive drive, DavPath target) {
             this.drive = drive;
+            this.target = target;
         }
 
         @Override
-        public Quota get() throws IOException {
+        public Quota quota() throws IOException {
             if (quota == null) {
                 try {
                     quota = drive.quota();
@@ -173,6 +177,24 @@ final class PropfindHandler extends DavHandler {
                 }
             }
             return quota;
+        }
+
+        @Override
+        public List<LockInfo> locks(Entry entry) throws IOException {
+            if (locks == null) {
+                try {
+                    locks = drive.locksAround(target);
+                } catch (FsException e) {
+                    throw new IOException("cannot read the locks: " + e.getMessage(), e);
+                }
+            }
+            List<LockInfo> covering = new ArrayList<>();
+            for (LockInfo lock : locks) {
+                if (lock.covers(entry.path())) {
+                    covering.add(lock);
+                }
+            }
+            return covering;
         }
     }
 }

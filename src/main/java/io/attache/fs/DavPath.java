@@ -47,6 +47,17 @@ public final class DavPath {
         return names.isEmpty() ? ROOT : new DavPath(Collections.unmodifiableList(names));
     }
 
+    /** The path whose decoded form is {@code decoded} ({@link #toString()}'s output). */
+    public static DavPath ofDecoded(String decoded) throws FsException.BadRequest {
+        List<String> names = new ArrayList<>();
+        for (String name : decoded.split("/")) {
+            if (!name.isEmpty()) {
+                names.add(checkName(name));
+            }
+        }
+        return names.isEmpty() ? ROOT : new DavPath(Collections.unmodifiableList(names));
+    }
+
     /** Checks a single decoded name. */
     public static String checkName(String name) throws FsException.BadRequest {
         if (name.isEmpty() || name.equals(".") || name.equals("..")) {

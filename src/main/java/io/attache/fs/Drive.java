@@ -1,5 +1,7 @@
 package io.attache.fs;
 
+import io.attache.meta.LockRecord;
+import io.attache.meta.Locks;
 import io.attache.meta.Node;
 import io.attache.meta.Nodes;
 import io.attache.meta.PendingChunks;
@@ -21,6 +23,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * One user's tree. Every operation resolves paths from this user's root only, and every change is
@@ -30,14 +34,21 @@ public final class Drive {
 
     private final FileService fs;
     private final long userId;
+    private final LockTable locks;
 
-    Drive(FileService fs, long userId) {
+    Drive(FileService fs, long userId, Set<String> lockTokens) {
         this.fs = fs;
         this.userId = userId;
+        this.locks = new LockTable(userId, Set.copyOf(lockTokens));
     }
 
     public long userId() {
         return userId;
+    }
+
+    /** This drive acting for a request that submitted {@code tokens} (in its If header). */
+    public Drive withLockTokens(Set<String> tokens) {
+        return new Drive(fs, userId, tokens);
     }
 
     public Optional<Entry> find(DavPath path) throws FsException {
@@ -76,6 +87,7 @@ public final class Drive {
             if (Nodes.child(c, parent.id(), path.name()).isPresent()) {
                 throw new FsException.AlreadyExists(path + " already exists");
             }
+            locks.requireForMembership(c, path, now);
             long id = Nodes.insertFolder(c, userId, parent.id(), path.name(), now);
             return FileService.entry(Nodes.byId(c, id).orElseThrow(), path);
         });
@@ -90,12 +102,11 @@ public final class Drive {
         if (path.isRoot()) {
             throw new FsException.NotAllowed("cannot write content to the root folder");
         }
+        long started = fs.now();
         long room = fs.read(c -> {
             Node parent = parentFolder(c, path);
             Optional<Node> existing = Nodes.child(c, parent.id(), path.name());
-            if (existing.isPresent() && existing.get().isFolder()) {
-                throw new FsException.NotAllowed(path + " is a folder");
-            }
+            requireWritable(c, path, existing, started);
             return roomFor(c, existing.map(Node::size).orElse(0L));
         });
         Content content;
@@ -118,9 +129,25 @@ public final class Drive {
             throws SQLException, FsException {
         Node parent = parentFolder(c, path);
         Optional<Node> existing = Nodes.child(c, parent.id(), path.name());
+        requireWritable(c, path, existing, now);
+        return storeVersion(c, path, parent, existing, content, type, now);
+    }
+
+    /** Writing a file needs the locks of the file when it exists, of its folder's membership when not. */
+    private void requireWritable(Connection c, DavPath path, Optional<Node> existing, long now)
+            throws SQLException, FsException {
         if (existing.isPresent() && existing.get().isFolder()) {
             throw new FsException.NotAllowed(path + " is a folder");
         }
+        if (existing.isPresent()) {
+            locks.requireForResource(c, path, now);
+        } else {
+            locks.requireForMembership(c, path, now);
+        }
+    }
+
+    private WriteResult storeVersion(Connection c, DavPath path, Node parent, Optional<Node> existing, Content content,
+                                     String type, long now) throws SQLException, FsException {
         long replaced = existing.map(Node::size).orElse(0L);
         if (roomFor(c, replaced) < content.size()) {
             throw new FsException.InsufficientStorage("the file does not fit in the quota");
@@ -163,7 +190,8 @@ public final class Drive {
             if (node.isRoot()) {
                 throw new FsException.Forbidden("the root folder cannot be deleted");
             }
-            deleteTree(c, node, now);
+            locks.requireForTree(c, path, now);
+            deleteTree(c, node, path, now);
             return null;
         });
     }
@@ -200,8 +228,10 @@ public final class Drive {
             }
             checkDistinct(from, to);
             Node parent = parentFolder(c, to);
+            locks.requireForTree(c, from, now);
             boolean created = clearDestination(c, parent, to, overwrite, now);
             Nodes.move(c, source.id(), parent.id(), to.name());
+            Locks.deleteTree(c, userId, from.toString());
             return created;
         });
     }
@@ -220,6 +250,7 @@ public final class Drive {
     public void patch(DavPath path, PropertyPatch patch) throws FsException {
         fs.write(c -> {
             Node node = resolve(c, path).orElseThrow(() -> notFound(path));
+            locks.requireForResource(c, path, fs.now());
             for (PropertyPatch.Operation op : patch.operations()) {
                 if (op.isRemove()) {
                     Properties.remove(c, node.id(), op.namespace(), op.name());
@@ -231,6 +262,107 @@ public final class Drive {
                 Nodes.setModified(c, node.id(), patch.newModified().toEpochMilli());
             }
             return null;
+        });
+    }
+
+    /** The live locks covering {@code path}: its own and depth-infinity locks on its ancestors. */
+    public List<LockInfo> locks(DavPath path) throws FsException {
+        long now = fs.now();
+        return fs.read(c -> {
+            List<LockInfo> out = new ArrayList<>();
+            for (LockRecord lock : locks.covering(c, path, now)) {
+                out.add(LockTable.info(lock));
+            }
+            return out;
+        });
+    }
+
+    /**
+     * The live locks that cover {@code path} or anything below it: enough to answer lock
+     * discovery for a folder and all of its children with one query.
+     */
+    public List<LockInfo> locksAround(DavPath path) throws FsException {
+        long now = fs.now();
+        return fs.read(c -> {
+            List<LockInfo> out = new ArrayList<>();
+            for (LockRecord lock : locks.covering(c, path, now)) {
+                out.add(LockTable.info(lock));
+            }
+            for (LockRecord lock : locks.below(c, path, now)) {
+                out.add(LockTable.info(lock));
+            }
+            return out;
+        });
+    }
+
+    /** The outcome of a LOCK: the new lock, and whether the locked resource was created by it. */
+    public record LockResult(LockInfo lock, boolean created) {
+    }
+
+    /**
+     * Locks {@code path}. An unmapped path becomes an empty file (RFC 4918 section 7.3), which
+     * needs the parent folder's lock tokens like any new member.
+     */
+    public LockResult lock(DavPath path, LockRequest request) throws FsException {
+        long now = fs.now();
+        Content empty = fs.writer().empty();
+        return fs.write(c -> {
+            Locks.purgeExpired(c, now);
+            Optional<Node> node = resolve(c, path);
+            boolean created = node.isEmpty();
+            if (created) {
+                if (path.isRoot()) {
+                    throw new FsException.Conflict("the root cannot be created");
+                }
+                Node parent = parentFolder(c, path);
+                locks.requireForMembership(c, path, now);
+                storeVersion(c, path, parent, Optional.empty(), empty, null, now);
+            }
+            locks.requireCompatible(c, path, request, now);
+            boolean folder = !created && node.get().isFolder();
+            LockRecord lock = new LockRecord("opaquelocktoken:" + UUID.randomUUID(), userId, path.toString(), folder,
+                    request.infinite() && folder, request.exclusive(), request.ownerXml(), request.timeoutSeconds(),
+                    now + request.timeoutSeconds() * 1000);
+            Locks.insert(c, lock, now);
+            return new LockResult(LockTable.info(lock), created);
+        });
+    }
+
+    /**
+     * Renews the lock covering {@code path} whose token the request submitted.
+     *
+     * @throws FsException.PreconditionFailed when no submitted token names a lock covering the path
+     */
+    public LockInfo refreshLock(DavPath path, long timeoutSeconds) throws FsException {
+        long now = fs.now();
+        return fs.write(c -> {
+            for (LockRecord lock : locks.covering(c, path, now)) {
+                if (locks.submitted(lock.token())) {
+                    long expires = now + timeoutSeconds * 1000;
+                    Locks.refresh(c, lock.token(), timeoutSeconds, expires);
+                    return LockTable.info(new LockRecord(lock.token(), lock.ownerId(), lock.path(), lock.collection(),
+                            lock.infinite(), lock.exclusive(), lock.ownerXml(), timeoutSeconds, expires));
+                }
+            }
+            throw new FsException.PreconditionFailed("no lock on " + path + " matches the submitted tokens");
+        });
+    }
+
+    /**
+     * Removes the lock {@code token}, which must cover {@code path}.
+     *
+     * @throws FsException.Conflict when no such lock covers the path
+     */
+    public void unlock(DavPath path, String token) throws FsException {
+        long now = fs.now();
+        fs.write(c -> {
+            for (LockRecord lock : locks.covering(c, path, now)) {
+                if (lock.token().equals(token)) {
+                    Locks.delete(c, token);
+                    return null;
+                }
+            }
+            throw new FsException.Conflict("no lock " + token + " covers " + path);
         });
     }
 
@@ -268,17 +400,21 @@ public final class Drive {
             throws SQLException, FsException {
         Optional<Node> existing = Nodes.child(c, parent.id(), to.name());
         if (existing.isEmpty()) {
+            locks.requireForMembership(c, to, now);
             return true;
         }
         if (!overwrite) {
             throw new FsException.PreconditionFailed(to + " exists and Overwrite is F");
         }
-        deleteTree(c, existing.get(), now);
+        locks.requireForTree(c, to, now);
+        deleteTree(c, existing.get(), to, now);
         return false;
     }
 
-    private void deleteTree(Connection c, Node node, long now) throws SQLException {
+    /** Deletes {@code node} (at {@code path}) with its subtree and the locks on them. */
+    private void deleteTree(Connection c, Node node, DavPath path, long now) throws SQLException {
         Users.addUsedBytes(c, userId, -Nodes.deleteTree(c, node, now));
+        Locks.deleteTree(c, userId, path.toString());
     }
 
     /** Copies {@code source} (and its subtree when recursive) under {@code parentId}; returns the bytes copied. */

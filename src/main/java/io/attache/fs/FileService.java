@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The file system: every user's tree, the transactions that change it, and the pipeline that
@@ -39,7 +40,7 @@ public final class FileService {
 
     /** The tree of user {@code userId}. */
     public Drive drive(long userId) {
-        return new Drive(this, userId);
+        return new Drive(this, userId, Set.of());
     }
 
     ChunkWriter writer() {

@@ -66,6 +66,26 @@ public abstract class FsException extends Exception {
         }
     }
 
+    /**
+     * A lock protects the resource and the request did not submit its token, or a new lock
+     * conflicts with one that exists (423 Locked).
+     */
+    public static final class Locked extends FsException {
+        private final DavPath lockRoot;
+        private final boolean rootIsFolder;
+
+        public Locked(String message, DavPath lockRoot, boolean rootIsFolder) {
+            super(message);
+            this.lockRoot = lockRoot;
+            this.rootIsFolder = rootIsFolder;
+        }
+
+        /** The href of the locked resource whose token was missing. */
+        public String lockRootHref() {
+            return lockRoot.encoded(rootIsFolder);
+        }
+    }
+
     /** The chunk store or the database failed; the request may succeed later. */
     public static final class Unavailable extends FsException {
         public Unavailable(String message, Throwable cause) {

@@ -2,6 +2,7 @@ package io.attache.fs;
 
 import io.attache.crypto.PasswordHash;
 import io.attache.meta.Database;
+import io.attache.meta.Locks;
 import io.attache.meta.Nodes;
 import io.attache.meta.User;
 import io.attache.meta.Users;
@@ -129,6 +130,7 @@ public final class UserService {
                 if (user.isEmpty()) {
                     return false;
                 }
+                Locks.deleteAllOf(c, user.get().id());
                 Nodes.deleteTree(c, Nodes.root(c, user.get().id()).orElseThrow(), now);
                 Users.deleteRow(c, user.get().id());
                 return true;

@@ -67,6 +67,12 @@ public final class ChunkWriter {
         return chunkSize;
     }
 
+    /** Empty content: a fresh key and no chunk, with nothing sent to the store. */
+    public Content empty() {
+        ContentKey key = ContentKey.generate(random);
+        return new Content(key.contentId(), masterKey.wrap(key), 0, chunkSize, List.of());
+    }
+
     /**
      * Stores everything {@code in} yields until its end.
      *

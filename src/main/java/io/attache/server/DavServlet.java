@@ -30,7 +30,7 @@ final class DavServlet extends HttpServlet {
     private static final Logger log = LoggerFactory.getLogger(DavServlet.class);
     private static final String CHALLENGE = "Basic realm=\"Attache\", charset=\"UTF-8\"";
     /** Methods HTTP and WebDAV define that Attaché does not offer: 405 rather than 501. */
-    private static final Set<String> KNOWN = Set.of("POST", "TRACE", "CONNECT", "PATCH", "LOCK", "UNLOCK",
+    private static final Set<String> KNOWN = Set.of("POST", "TRACE", "CONNECT", "PATCH",
             "REPORT", "ACL", "SEARCH", "MKCALENDAR", "VERSION-CONTROL", "CHECKIN", "CHECKOUT");
 
     private final transient DavEngine engine;
