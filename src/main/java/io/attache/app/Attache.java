@@ -106,7 +106,7 @@ public final class Attache implements AutoCloseable {
         collector.recoverAbandonedWrites(started);
         collector.start(config.gcInterval());
         DavEngine engine = new DavEngine(new DavSettings(config.maxXmlBody(), 500,
-                config.lockDefaultTimeout().toSeconds(), config.lockMaxTimeout().toSeconds()));
+                config.lockDefaultTimeout().toSeconds(), config.lockMaxTimeout().toSeconds(), config.dropMacMetadata()));
         AttacheServer server = new AttacheServer(engine, files, users).http(config.listen());
         if (config.tlsListen() != null) {
             TlsKeys keys = config.tlsKeystore() != null

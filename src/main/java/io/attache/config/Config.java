@@ -35,6 +35,7 @@ public record Config(
         int maxXmlBody,
         Duration lockDefaultTimeout,
         Duration lockMaxTimeout,
+        boolean dropMacMetadata,
         Map<String, String> discord) {
 
     public enum StoreKind { LOCAL, DISCORD }
@@ -76,6 +77,7 @@ public record Config(
         d.put("max-xml-body", "1MiB");
         d.put("lock-default-timeout", "1h");
         d.put("lock-max-timeout", "1d");
+        d.put("mac-metadata", "store");
         for (String key : DISCORD_KEYS) {
             d.put(key, "");
         }
@@ -153,7 +155,16 @@ public record Config(
                 chunkSize, concurrency, buffers, readAhead, keyFile.toAbsolutePath().normalize(), passphrase, logLevel,
                 Values.bool("durable-commits", v.get("durable-commits")),
                 Values.duration("gc-grace", v.get("gc-grace")), Values.duration("gc-interval", v.get("gc-interval")),
-                (int) maxXml, positive("lock-default-timeout", v), positive("lock-max-timeout", v), discord);
+                (int) maxXml, positive("lock-default-timeout", v), positive("lock-max-timeout", v),
+                macMetadata(v.get("mac-metadata")), discord);
+    }
+
+    private static boolean macMetadata(String value) throws ConfigException {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "store" -> false;
+            case "drop" -> true;
+            default -> throw new ConfigException("mac-metadata: store or drop, got '" + value + "'");
+        };
     }
 
     private static Duration positive(String key, Map<String, String> v) throws ConfigException {

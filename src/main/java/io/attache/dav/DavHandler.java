@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -91,6 +90,11 @@ abstract class DavHandler implements io.milton.http.Handler {
         return false;
     }
 
+    /**
+     * The state of the resource a list is about. A lock token matches it when the lock covers
+     * the resource's URL (mapped or not: locks belong to URLs) or protects the membership of its
+     * folder, so a client creating a file in a locked folder can name the folder's token.
+     */
     private static IfHeader.ResourceState stateOf(DavExchange ex, String tag) throws FsException {
         DavPath path = ex.path();
         if (tag != null) {
@@ -100,15 +104,16 @@ abstract class DavHandler implements io.milton.http.Handler {
                 return NO_RESOURCE;
             }
         }
-        Optional<Entry> entry = ex.drive().find(path);
-        if (entry.isEmpty()) {
-            return NO_RESOURCE;
-        }
         Set<String> tokens = new HashSet<>();
         for (LockInfo lock : ex.drive().locks(path)) {
             tokens.add(lock.token());
         }
-        String etag = entry.get().etag();
+        if (!path.isRoot()) {
+            for (LockInfo lock : ex.drive().locks(path.parent())) {
+                tokens.add(lock.token());
+            }
+        }
+        String etag = ex.drive().find(path).map(Entry::etag).orElse(null);
         return new IfHeader.ResourceState() {
             @Override
             public String etag() {
@@ -122,7 +127,7 @@ abstract class DavHandler implements io.milton.http.Handler {
         };
     }
 
-    /** A resource that does not exist matches no state token and no entity tag. */
+    /** A tag that names no path of this server matches no state token and no entity tag. */
     private static final IfHeader.ResourceState NO_RESOURCE = new IfHeader.ResourceState() {
         @Override
         public String etag() {

@@ -7,10 +7,12 @@ package io.attache.dav;
  * @param propfindPageSize children fetched per database query while streaming a PROPFIND answer
  * @param defaultLockSeconds lock timeout when a LOCK names none
  * @param maxLockSeconds   the longest lock timeout granted (Infinite included)
+ * @param dropMacMetadata  accept macOS's {@code ._*} and {@code .DS_Store} files without storing them
  */
-public record DavSettings(int maxXmlBodyBytes, int propfindPageSize, long defaultLockSeconds, long maxLockSeconds) {
+public record DavSettings(int maxXmlBodyBytes, int propfindPageSize, long defaultLockSeconds, long maxLockSeconds,
+                          boolean dropMacMetadata) {
 
-    public static final DavSettings DEFAULTS = new DavSettings(1 << 20, 500, 3600, 86_400);
+    public static final DavSettings DEFAULTS = new DavSettings(1 << 20, 500, 3600, 86_400, false);
 
     public DavSettings {
         if (maxXmlBodyBytes < 1024 || propfindPageSize < 1 || defaultLockSeconds < 1 || maxLockSeconds < 1) {

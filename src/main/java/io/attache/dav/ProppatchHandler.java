@@ -31,6 +31,11 @@ final class ProppatchHandler extends DavHandler {
         }
         List<PropertyPatch.Operation> operations = operations(Xml.parse(body));
         Entry entry = ex.drive().get(ex.path());
+        int condition = Conditions.evaluate(ex, entry);
+        if (condition != Conditions.PROCEED) {
+            ex.sendText(condition, "precondition failed");
+            return;
+        }
 
         boolean refused = operations.stream().anyMatch(ProppatchHandler::isProtected);
         if (!refused) {

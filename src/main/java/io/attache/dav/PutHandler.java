@@ -6,11 +6,13 @@ import io.attache.fs.FsException;
 import io.attache.fs.WriteResult;
 
 import java.io.IOException;
+import java.io.OutputStream;
 
 /**
  * PUT: the body streams straight into the chunk pipeline, whatever its framing (Content-Length,
  * or chunked with Finder's {@code X-Expected-Entity-Length}); the answer, 201 or 204, is sent only
  * after the new version is committed. A missing parent is a 409 and nothing of the body is read.
+ * macOS metadata files are stored like any file, or by configuration accepted and dropped.
  */
 final class PutHandler extends DavHandler {
 
@@ -23,6 +25,13 @@ final class PutHandler extends DavHandler {
     void handle(DavExchange ex) throws FsException, DavException, IOException {
         if (ex.header("Content-Range") != null) {
             throw new DavException(400, "partial PUT with Content-Range is not supported");
+        }
+        if (ex.settings().dropMacMetadata() && isMacMetadata(ex)) {
+            // Finder aborts a whole copy when one of these is refused, so accept it and keep nothing.
+            ex.body().transferTo(OutputStream.nullOutputStream());
+            ex.status(201);
+            ex.contentLength(0);
+            return;
         }
         Drive drive = ex.drive();
         Entry current = drive.find(ex.path()).orElse(null);
@@ -38,5 +47,14 @@ final class PutHandler extends DavHandler {
         ex.setHeader("ETag", result.entry().etag());
         ex.status(result.created() ? 201 : 204);
         ex.contentLength(0);
+    }
+
+    /** AppleDouble companions ({@code ._name}) and Finder's folder settings ({@code .DS_Store}). */
+    static boolean isMacMetadata(DavExchange ex) {
+        if (ex.path().isRoot()) {
+            return false;
+        }
+        String name = ex.path().name();
+        return name.startsWith("._") || name.equals(".DS_Store");
     }
 }

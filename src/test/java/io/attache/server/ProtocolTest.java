@@ -251,6 +251,14 @@ class ProtocolTest {
         }
 
         @Test
+        void macMetadataFilesAreStored() throws Exception {
+            assertEquals(201, put(base + "/._photo.jpg", bytes("appledouble")).status());
+            assertEquals(201, put(base + "/.DS_Store", bytes("finder")).status());
+            assertArrayEquals(bytes("appledouble"), get(base + "/._photo.jpg"));
+            assertArrayEquals(bytes("finder"), get(base + "/.DS_Store"));
+        }
+
+        @Test
         void percentAndNonAsciiNames() throws Exception {
             String encoded = base + "/100%25%20caf%C3%A9%20%E6%97%A5%E6%9C%AC.txt";
             assertEquals(201, put(encoded, bytes("percent")).status());
