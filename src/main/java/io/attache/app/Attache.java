@@ -7,14 +7,19 @@ import io.attache.crypto.KeyFile;
 import io.attache.crypto.MasterKey;
 import io.attache.dav.DavEngine;
 import io.attache.dav.DavSettings;
+import io.attache.fs.BackupPointer;
 import io.attache.fs.ChunkCollector;
 import io.attache.fs.FileService;
+import io.attache.fs.Housekeeper;
+import io.attache.fs.MetadataBackup;
+import io.attache.fs.TrashBin;
 import io.attache.fs.UserService;
 import io.attache.fs.WriteJournal;
 import io.attache.meta.Database;
 import io.attache.meta.Settings;
 import io.attache.pipeline.BufferPool;
 import io.attache.pipeline.ChunkWriter;
+import io.attache.pipeline.PendingChunkLog;
 import io.attache.pipeline.RangeReader;
 import io.attache.server.AttacheServer;
 import io.attache.server.TlsKeys;
@@ -57,10 +62,28 @@ public final class Attache implements AutoCloseable {
     public final FileService files;
     public final UserService users;
     public final ChunkCollector collector;
+    public final TrashBin trash;
+    public final MetadataBackup backup;
+    public final RangeReader reader;
+    private final Housekeeper housekeeper = new Housekeeper();
     private final ExecutorService uploaders;
     private final ExecutorService fetchers;
     private FileChannel lockChannel;
     private FileLock lock;
+
+    /**
+     * Backup chunks are not recorded in the database they back up: until the pointer names them
+     * they are orphans, which 'attache gc' finds by listing the store.
+     */
+    private static final PendingChunkLog ORPHANS_FOUND_BY_GC = new PendingChunkLog() {
+        @Override
+        public void stored(byte[] contentId, String locator) {
+        }
+
+        @Override
+        public void abandoned(byte[] contentId) {
+        }
+    };
 
     private Attache(Config config, Database db, MasterKey masterKey, ChunkStore store) {
         this.config = config;
@@ -75,8 +98,13 @@ public final class Attache implements AutoCloseable {
         WriteJournal journal = new WriteJournal(db, clock);
         ChunkWriter writer = new ChunkWriter(store, masterKey, buffers, uploaders, journal, chunkSize,
                 config.uploadConcurrency());
-        RangeReader reader = new RangeReader(store, masterKey, fetchers, config.readAhead(), 2 * config.uploadBuffers());
-        this.files = new FileService(db, writer, reader, journal, clock);
+        this.reader = new RangeReader(store, masterKey, fetchers, config.readAhead(), 2 * config.uploadBuffers());
+        ChunkWriter backupWriter = new ChunkWriter(store, masterKey, buffers, uploaders, ORPHANS_FOUND_BY_GC, chunkSize,
+                config.uploadConcurrency());
+        this.backup = new MetadataBackup(db, store, masterKey, backupWriter, reader, clock, config.backupKeep(),
+                kdfParams(config), config.dataDir());
+        this.trash = new TrashBin(db, clock, config.trashRetention());
+        this.files = new FileService(db, writer, reader, journal, trash, clock);
         this.users = new UserService(db, clock);
         this.collector = new ChunkCollector(db, store, clock, config.gcGrace());
     }
@@ -104,7 +132,12 @@ public final class Attache implements AutoCloseable {
         lockDataDirectory();
         long started = System.currentTimeMillis();
         collector.recoverAbandonedWrites(started);
-        collector.start(config.gcInterval());
+        housekeeper.every(config.gcInterval(), "empty expired trash", trash::purgeExpired)
+                .every(config.gcInterval(), "delete unreferenced chunks", () -> collector.drain(Integer.MAX_VALUE));
+        if (!config.backupInterval().isZero()) {
+            housekeeper.every(config.backupInterval(), "back up the metadata", backup::backupNow);
+        }
+        housekeeper.start();
         DavEngine engine = new DavEngine(new DavSettings(config.maxXmlBody(), 500,
                 config.lockDefaultTimeout().toSeconds(), config.lockMaxTimeout().toSeconds(), config.dropMacMetadata()));
         AttacheServer server = new AttacheServer(engine, files, users).http(config.listen());
@@ -195,13 +228,71 @@ public final class Attache implements AutoCloseable {
         };
     }
 
-    private void lockDataDirectory() throws IOException {
+    /**
+     * Rebuilds the database of {@code config}'s data directory from the newest metadata snapshot
+     * in the store: the disaster-recovery path, for a machine that has only the key (or the
+     * passphrase) and the store configuration.
+     */
+    static BackupPointer.Snapshot restoreFromStore(Config config, boolean force) throws Exception {
+        DataDirectory.create(config.dataDir());
+        Path db = config.databaseFile();
+        if (Files.exists(db)) {
+            if (!force) {
+                throw new IllegalStateException(db + " exists; restoring would replace it (use --force to keep it aside)");
+            }
+            Path aside = db.resolveSibling("attache.db.before-restore-" + System.currentTimeMillis());
+            Files.move(db, aside);
+            Files.deleteIfExists(db.resolveSibling("attache.db-wal"));
+            Files.deleteIfExists(db.resolveSibling("attache.db-shm"));
+            log.info("Moved the existing database to {}", aside);
+        }
+        try (ChunkStore store = openStore(config)) {
+            byte[] record = store.getPointer(BackupPointer.NAME)
+                    .orElseThrow(() -> new IllegalStateException("the store holds no metadata backup"));
+            String kdf = BackupPointer.peek(record)[1];
+            Path params = config.dataDir().resolve("key.params");
+            if (config.passphrase() != null && kdf != null && !Files.exists(params)) {
+                Files.writeString(params, kdf + "\n", StandardCharsets.US_ASCII);
+            }
+            if (config.passphrase() == null && !Files.exists(config.keyFile())) {
+                throw new IllegalStateException("no master key at " + config.keyFile()
+                        + ": copy the key file of the lost server there (or set key-file / passphrase)");
+            }
+            MasterKey key = loadMasterKey(config);
+            ExecutorService fetchers = Executors.newFixedThreadPool(2, daemon("attache-restore"));
+            try {
+                RangeReader reader = new RangeReader(store, key, fetchers, config.readAhead(), 4);
+                return MetadataBackup.restoreNewest(store, key, reader, db);
+            } finally {
+                fetchers.shutdownNow();
+            }
+        }
+    }
+
+    /** The Argon2id parameters when the master key comes from a passphrase, recorded in backups. */
+    private static String kdfParams(Config config) {
+        if (config.passphrase() == null) {
+            return null;
+        }
+        try {
+            return Files.readString(config.dataDir().resolve("key.params"), StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + config.dataDir().resolve("key.params"), e);
+        }
+    }
+
+    /**
+     * Takes the data directory for this process alone: the server holds it while it runs, and the
+     * commands that must not run beside a server (gc, backup) take it too.
+     */
+    void lockDataDirectory() throws IOException {
         Path file = config.dataDir().resolve("serve.lock");
         lockChannel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         lock = lockChannel.tryLock();
         if (lock == null) {
             lockChannel.close();
-            throw new IllegalStateException("another Attaché server is running on " + config.dataDir());
+            throw new IllegalStateException("an Attaché server (or another command) is using " + config.dataDir()
+                    + "; stop it first");
         }
     }
 
@@ -216,7 +307,7 @@ public final class Attache implements AutoCloseable {
 
     @Override
     public void close() {
-        collector.close();
+        housekeeper.close();
         uploaders.shutdown();
         fetchers.shutdownNow();
         try {

@@ -33,6 +33,17 @@ public final class Main {
               user list                  list users with their usage and quota
               user remove NAME           remove a user and all of their files
               user quota NAME SIZE|none  set or clear a user's quota (e.g. 50GiB)
+              trash list [--user NAME]   list deleted files and folders still in the trash
+              trash restore ID           put a trashed item back where it was deleted from
+              trash empty [--user NAME]  delete trashed items for good (every user's without --user)
+              fsck [--verify-chunks] [--sample PERCENT]
+                                         check the metadata; with --verify-chunks also fetch and
+                                         authenticate every chunk (or a random sample)
+              gc                         collect interrupted uploads and orphan chunks, drain the
+                                         delete queue, then exit (server stopped)
+              backup                     store an encrypted metadata snapshot now (server stopped)
+              restore --from-store [--force]
+                                         rebuild the database from the newest snapshot in the store
 
             Options (every command):
               --config FILE              settings file (see config/attache.conf); also ATTACHE_CONFIG
@@ -125,6 +136,11 @@ public final class Main {
                 yield serve(config);
             }
             case "user" -> new UserCommands(config, in, out, err).run(args);
+            case "trash" -> new MaintenanceCommands(config, out, err).trash(args);
+            case "fsck" -> new MaintenanceCommands(config, out, err).fsck(args);
+            case "gc" -> new MaintenanceCommands(config, out, err).gc(args);
+            case "backup" -> new MaintenanceCommands(config, out, err).backup(args);
+            case "restore" -> new MaintenanceCommands(config, out, err).restore(args);
             default -> throw new UsageException("unknown command '" + command + "'");
         };
     }
@@ -181,8 +197,10 @@ public final class Main {
 
     /** A command line split into flags with values, bare flags and positional words. */
     static final class Args {
-        private static final List<String> WITH_VALUE = List.of("--config", "--data-dir", "--listen", "--quota");
-        private static final List<String> BARE = List.of("--help", "-h", "--version", "--password-stdin");
+        private static final List<String> WITH_VALUE = List.of("--config", "--data-dir", "--listen", "--quota", "--user",
+                "--sample");
+        private static final List<String> BARE = List.of("--help", "-h", "--version", "--password-stdin",
+                "--verify-chunks", "--from-store", "--force");
 
         final List<String> positional = new ArrayList<>();
         private final Map<String, String> values = new LinkedHashMap<>();

@@ -36,6 +36,9 @@ public record Config(
         Duration lockDefaultTimeout,
         Duration lockMaxTimeout,
         boolean dropMacMetadata,
+        Duration trashRetention,
+        Duration backupInterval,
+        int backupKeep,
         Map<String, String> discord) {
 
     public enum StoreKind { LOCAL, DISCORD }
@@ -78,6 +81,9 @@ public record Config(
         d.put("lock-default-timeout", "1h");
         d.put("lock-max-timeout", "1d");
         d.put("mac-metadata", "store");
+        d.put("trash-retention", "7d");
+        d.put("backup-interval", "6h");
+        d.put("backup-keep", "7");
         for (String key : DISCORD_KEYS) {
             d.put(key, "");
         }
@@ -156,7 +162,9 @@ public record Config(
                 Values.bool("durable-commits", v.get("durable-commits")),
                 Values.duration("gc-grace", v.get("gc-grace")), Values.duration("gc-interval", v.get("gc-interval")),
                 (int) maxXml, positive("lock-default-timeout", v), positive("lock-max-timeout", v),
-                macMetadata(v.get("mac-metadata")), discord);
+                macMetadata(v.get("mac-metadata")), Values.duration("trash-retention", v.get("trash-retention")),
+                Values.duration("backup-interval", v.get("backup-interval")), Values.positiveInt("backup-keep", v.get("backup-keep")),
+                discord);
     }
 
     private static boolean macMetadata(String value) throws ConfigException {

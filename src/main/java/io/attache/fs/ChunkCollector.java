@@ -14,8 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * read which resolved it before its file was replaced can finish) and only if no chunk row names
  * it; a failed delete is retried later with a growing delay.
  */
-public final class ChunkCollector implements AutoCloseable {
+public final class ChunkCollector {
 
     private static final Logger log = LoggerFactory.getLogger(ChunkCollector.class);
     private static final int BATCH = 50;
@@ -34,32 +33,12 @@ public final class ChunkCollector implements AutoCloseable {
     private final ChunkStore store;
     private final Clock clock;
     private final long graceMillis;
-    private ScheduledExecutorService scheduler;
 
     public ChunkCollector(Database db, ChunkStore store, Clock clock, Duration grace) {
         this.db = db;
         this.store = store;
         this.clock = clock;
         this.graceMillis = grace.toMillis();
-    }
-
-    /** Runs {@link #drain} every {@code interval} on a daemon thread. */
-    public synchronized void start(Duration interval) {
-        if (scheduler != null) {
-            return;
-        }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "attache-collector");
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                drain(Integer.MAX_VALUE);
-            } catch (RuntimeException | SQLException e) {
-                log.warn("Chunk collection failed, will retry: {}", e.toString());
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -73,6 +52,34 @@ public final class ChunkCollector implements AutoCloseable {
             log.info("Queued {} chunks of interrupted uploads for deletion", n);
         }
         return n;
+    }
+
+    /**
+     * Deletes every object in the store that the database does not know (no chunk, queued
+     * deletion or pending upload names it) and that {@code alsoKeep} does not list: what a crash
+     * between storing a chunk and recording it left behind. Only safe while no write is under
+     * way, so only with the server stopped.
+     *
+     * @return objects deleted, or -1 when the store cannot list its objects
+     */
+    public int collectOrphans(Set<String> alsoKeep) throws SQLException, StoreException {
+        if (!store.properties().listable()) {
+            return -1;
+        }
+        Set<String> known = db.read(DeleteQueue::knownLocators);
+        List<Locator> orphans = new ArrayList<>();
+        store.list(locator -> {
+            if (!known.contains(locator.value()) && !alsoKeep.contains(locator.value())) {
+                orphans.add(locator);
+            }
+        });
+        for (int i = 0; i < orphans.size(); i += BATCH) {
+            store.deleteAll(orphans.subList(i, Math.min(orphans.size(), i + BATCH)));
+        }
+        if (!orphans.isEmpty()) {
+            log.info("Deleted {} chunks no metadata refers to", orphans.size());
+        }
+        return orphans.size();
     }
 
     /**
@@ -151,18 +158,5 @@ public final class ChunkCollector implements AutoCloseable {
             }
         }
         return deleted;
-    }
-
-    @Override
-    public synchronized void close() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            try {
-                scheduler.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            scheduler = null;
-        }
     }
 }

@@ -182,7 +182,7 @@ public final class Drive {
         });
     }
 
-    /** Deletes a file, or a folder with everything in it. */
+    /** Deletes a file, or a folder with everything in it: into the trash when it is enabled. */
     public void delete(DavPath path) throws FsException {
         long now = fs.now();
         fs.write(c -> {
@@ -191,7 +191,11 @@ public final class Drive {
                 throw new FsException.Forbidden("the root folder cannot be deleted");
             }
             locks.requireForTree(c, path, now);
-            deleteTree(c, node, path, now);
+            if (fs.trash().enabled()) {
+                fs.trash().put(c, userId, node, path, now);
+            } else {
+                deleteTree(c, node, path, now);
+            }
             return null;
         });
     }

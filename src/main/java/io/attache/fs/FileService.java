@@ -28,14 +28,21 @@ public final class FileService {
     private final ChunkWriter writer;
     private final RangeReader reader;
     private final WriteJournal journal;
+    private final TrashBin trash;
     private final Clock clock;
 
-    public FileService(Database db, ChunkWriter writer, RangeReader reader, WriteJournal journal, Clock clock) {
+    public FileService(Database db, ChunkWriter writer, RangeReader reader, WriteJournal journal, TrashBin trash,
+                       Clock clock) {
         this.db = db;
         this.writer = writer;
         this.reader = reader;
         this.journal = journal;
+        this.trash = trash;
         this.clock = clock;
+    }
+
+    TrashBin trash() {
+        return trash;
     }
 
     /** The tree of user {@code userId}. */
@@ -88,14 +95,15 @@ public final class FileService {
     }
 
     <T> T read(Work<T> work) throws FsException {
-        return inTransaction(work, false);
+        return inTransaction(db, work, false);
     }
 
     <T> T write(Work<T> work) throws FsException {
-        return inTransaction(work, true);
+        return inTransaction(db, work, true);
     }
 
-    private <T> T inTransaction(Work<T> work, boolean write) throws FsException {
+    /** Runs {@code work} in a transaction of {@code db}; a refusal rolls it back and comes out as itself. */
+    static <T> T inTransaction(Database db, Work<T> work, boolean write) throws FsException {
         Database.Work<T> sql = c -> {
             try {
                 return work.run(c);

@@ -3,7 +3,9 @@ package io.attache.fs;
 import io.attache.crypto.PasswordHash;
 import io.attache.meta.Database;
 import io.attache.meta.Locks;
+import io.attache.meta.Node;
 import io.attache.meta.Nodes;
+import io.attache.meta.Trash;
 import io.attache.meta.User;
 import io.attache.meta.Users;
 
@@ -130,8 +132,16 @@ public final class UserService {
                 if (user.isEmpty()) {
                     return false;
                 }
-                Locks.deleteAllOf(c, user.get().id());
-                Nodes.deleteTree(c, Nodes.root(c, user.get().id()).orElseThrow(), now);
+                long id = user.get().id();
+                Locks.deleteAllOf(c, id);
+                for (Trash.Item item : Trash.of(c, id)) {
+                    Trash.delete(c, item.id());
+                }
+                Nodes.deleteTree(c, Nodes.root(c, id).orElseThrow(), now);
+                Optional<Node> trashRoot = Nodes.existingTrashRoot(c, id);
+                if (trashRoot.isPresent()) {
+                    Nodes.deleteTree(c, trashRoot.get(), now);
+                }
                 Users.deleteRow(c, user.get().id());
                 return true;
             });

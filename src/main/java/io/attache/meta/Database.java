@@ -66,6 +66,17 @@ public final class Database implements AutoCloseable {
         return inTransaction(readers, work);
     }
 
+    /**
+     * Writes a consistent copy of the whole database to {@code target} (SQLite's VACUUM INTO),
+     * while other connections go on reading and writing.
+     */
+    public void snapshotTo(Path target) throws SQLException {
+        try (Connection c = readers.getConnection(); java.sql.PreparedStatement p = c.prepareStatement("VACUUM INTO ?")) {
+            p.setString(1, target.toAbsolutePath().toString());
+            p.execute();
+        }
+    }
+
     private static <T> T inTransaction(HikariDataSource pool, Work<T> work) throws SQLException {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);

@@ -75,6 +75,18 @@ public final class DeleteQueue {
         }
     }
 
+    /** Every locator the database knows: live chunks, queued deletions and pending uploads. */
+    public static java.util.Set<String> knownLocators(Connection c) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT locator FROM chunk UNION SELECT locator FROM delete_queue "
+                + "UNION SELECT locator FROM pending_chunk"); ResultSet r = p.executeQuery()) {
+            while (r.next()) {
+                out.add(r.getString(1));
+            }
+        }
+        return out;
+    }
+
     public static long size(Connection c) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM delete_queue");
              ResultSet r = p.executeQuery()) {

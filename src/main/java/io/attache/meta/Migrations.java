@@ -21,7 +21,8 @@ final class Migrations {
     /** Every migration, oldest first. A new one is appended here and never edited once released. */
     private static final List<String> FILES = List.of(
             "V1__initial.sql",
-            "V2__locks.sql");
+            "V2__locks.sql",
+            "V3__trash.sql");
 
     private Migrations() {
     }

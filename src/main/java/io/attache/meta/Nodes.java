@@ -26,10 +26,49 @@ public final class Nodes {
         }
     }
 
+    /** The name of a user's root folder; their trash root is {@link #TRASH_ROOT}. */
+    public static final String ROOT = "";
+    public static final String TRASH_ROOT = ".trash";
+
     public static Optional<Node> root(Connection c, long ownerId) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(SELECT + "WHERE n.owner_id = ? AND n.parent_id IS NULL")) {
+        return parentless(c, ownerId, ROOT);
+    }
+
+    /** The user's trash root, created on first use. */
+    public static Node trashRoot(Connection c, long ownerId, long now) throws SQLException {
+        Optional<Node> existing = parentless(c, ownerId, TRASH_ROOT);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        return byId(c, insertFolder(c, ownerId, null, TRASH_ROOT, now)).orElseThrow();
+    }
+
+    public static Optional<Node> existingTrashRoot(Connection c, long ownerId) throws SQLException {
+        return parentless(c, ownerId, TRASH_ROOT);
+    }
+
+    private static Optional<Node> parentless(Connection c, long ownerId, String name) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(SELECT + "WHERE n.owner_id = ? AND n.parent_id IS NULL AND n.name = ?")) {
             p.setLong(1, ownerId);
+            p.setString(2, name);
             return one(p);
+        }
+    }
+
+    /** Bytes of content in {@code node} and everything below it. */
+    public static long treeSize(Connection c, Node node) throws SQLException {
+        if (!node.isFolder()) {
+            return node.size();
+        }
+        String sql = "WITH RECURSIVE tree(id) AS (SELECT id FROM node WHERE parent_id = ? "
+                + "UNION ALL SELECT n.id FROM node n JOIN tree t ON n.parent_id = t.id) "
+                + "SELECT COALESCE(SUM(v.size), 0) FROM tree t JOIN node n ON n.id = t.id JOIN version v ON v.id = n.version_id";
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            p.setLong(1, node.id());
+            try (ResultSet r = p.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
         }
     }
 

@@ -36,7 +36,7 @@ class DriveTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = TestServer.start(dir, Map.of("chunk-size", "64KiB", "gc-grace", "0s")).user("u");
+        server = TestServer.start(dir, Map.of("chunk-size", "64KiB", "gc-grace", "0s", "trash-retention", "0")).user("u");
         long id = server.attache().users.find("u").orElseThrow().id();
         drive = server.attache().files.drive(id);
     }

@@ -1,0 +1,166 @@
+package io.attache.fs;
+
+import io.attache.crypto.AuthenticationFailedException;
+import io.attache.crypto.MasterKey;
+import io.attache.meta.Database;
+import io.attache.pipeline.ChunkWriter;
+import io.attache.pipeline.Content;
+import io.attache.pipeline.RangeReader;
+import io.attache.store.ChunkStore;
+import io.attache.store.Locator;
+import io.attache.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Metadata backups into the chunk store, so that a lost data directory can be rebuilt from the
+ * store and the key alone. A backup takes a consistent snapshot of the database, stores it
+ * encrypted like any file (its own content key, chunked), then replaces the {@link BackupPointer}
+ * with one that lists it and the previous {@code keep - 1} snapshots, and only then deletes the
+ * snapshots that fell off the list. A crash at any step leaves the previous pointer valid; chunks
+ * of an interrupted backup are orphans that {@code attache gc} collects.
+ */
+public final class MetadataBackup {
+
+    private static final Logger log = LoggerFactory.getLogger(MetadataBackup.class);
+
+    private final Database db;
+    private final ChunkStore store;
+    private final MasterKey masterKey;
+    private final ChunkWriter writer;
+    private final RangeReader reader;
+    private final Clock clock;
+    private final int keep;
+    private final String kdf;
+    private final Path workDir;
+
+    /**
+     * @param writer a chunk writer whose journal is not the database being backed up
+     * @param kdf    the Argon2id parameters of a passphrase-derived master key, or null for a key file
+     */
+    public MetadataBackup(Database db, ChunkStore store, MasterKey masterKey, ChunkWriter writer, RangeReader reader,
+                          Clock clock, int keep, String kdf, Path workDir) {
+        this.db = db;
+        this.store = store;
+        this.masterKey = masterKey;
+        this.writer = writer;
+        this.reader = reader;
+        this.clock = clock;
+        this.keep = Math.max(1, keep);
+        this.kdf = kdf;
+        this.workDir = workDir;
+    }
+
+    /** Takes and uploads a snapshot now; returns it. */
+    public BackupPointer.Snapshot backupNow() throws IOException, SQLException {
+        Path snapshot = workDir.resolve("backup-" + clock.millis() + ".db");
+        Files.deleteIfExists(snapshot);
+        try {
+            db.snapshotTo(snapshot);
+            Content content;
+            try (InputStream in = Files.newInputStream(snapshot)) {
+                content = writer.write(in, Long.MAX_VALUE);
+            }
+            BackupPointer.Snapshot taken = new BackupPointer.Snapshot(clock.millis(), content);
+            List<BackupPointer.Snapshot> snapshots = new ArrayList<>();
+            snapshots.add(taken);
+            snapshots.addAll(current().map(BackupPointer::snapshots).orElse(List.of()));
+            List<BackupPointer.Snapshot> kept = snapshots.subList(0, Math.min(keep, snapshots.size()));
+            List<BackupPointer.Snapshot> dropped = snapshots.subList(kept.size(), snapshots.size());
+            store.putPointer(BackupPointer.NAME, new BackupPointer(masterKey.keyId(), kdf, kept).encode(masterKey.backupKey()));
+            deleteSnapshots(dropped);
+            log.info("Backed up the metadata: {} bytes in {} chunks; {} snapshots kept", content.size(),
+                    content.chunks().size(), kept.size());
+            return taken;
+        } finally {
+            Files.deleteIfExists(snapshot);
+        }
+    }
+
+    /** The pointer in the store, if a backup was ever made. */
+    public Optional<BackupPointer> current() throws IOException {
+        return read(store, masterKey);
+    }
+
+    static Optional<BackupPointer> read(ChunkStore store, MasterKey masterKey) throws IOException {
+        Optional<byte[]> record = store.getPointer(BackupPointer.NAME);
+        if (record.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(BackupPointer.decode(record.get(), masterKey.backupKey()));
+    }
+
+    /** Locators of every chunk that belongs to a listed snapshot: the collector must not touch them. */
+    public Set<String> snapshotLocators() throws IOException {
+        Set<String> out = new HashSet<>();
+        for (BackupPointer.Snapshot s : current().map(BackupPointer::snapshots).orElse(List.of())) {
+            for (Content.StoredChunk chunk : s.content().chunks()) {
+                out.add(chunk.locator());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Writes the newest snapshot in {@code store} to {@code target} (which must not exist) and
+     * checks that it is a consistent Attaché database. Needs nothing but the store and the key.
+     */
+    public static BackupPointer.Snapshot restoreNewest(ChunkStore store, MasterKey masterKey, RangeReader reader,
+                                                       Path target) throws IOException, SQLException {
+        BackupPointer pointer = read(store, masterKey).orElseThrow(() -> new IOException("the store holds no metadata backup"));
+        if (!masterKey.hasKeyId(pointer.keyId())) {
+            throw new AuthenticationFailedException("the backups were made with master key " + pointer.keyId()
+                    + ", this is " + masterKey.keyId());
+        }
+        if (pointer.snapshots().isEmpty()) {
+            throw new IOException("the backup pointer lists no snapshot");
+        }
+        BackupPointer.Snapshot newest = pointer.snapshots().get(0);
+        Path temp = target.resolveSibling(target.getFileName() + ".restoring");
+        try (OutputStream out = Files.newOutputStream(temp)) {
+            reader.copy(newest.content(), 0, newest.content().size(), out);
+        }
+        try (Database restored = Database.open(temp, true)) {
+            Fsck.Report report = new Fsck(restored).checkMetadata();
+            if (!report.clean()) {
+                throw new IOException("the restored snapshot is not consistent: " + report.problems());
+            }
+        }
+        Path wal = temp.resolveSibling(temp.getFileName() + "-wal");
+        if (Files.exists(wal) && Files.size(wal) > 0) {
+            throw new IOException("the restored database was not checkpointed: " + wal);
+        }
+        Files.deleteIfExists(wal);
+        Files.deleteIfExists(temp.resolveSibling(temp.getFileName() + "-shm"));
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        return newest;
+    }
+
+    private void deleteSnapshots(List<BackupPointer.Snapshot> dropped) {
+        for (BackupPointer.Snapshot s : dropped) {
+            List<Locator> locators = new ArrayList<>();
+            for (Content.StoredChunk chunk : s.content().chunks()) {
+                locators.add(new Locator(chunk.locator()));
+            }
+            try {
+                store.deleteAll(locators);
+            } catch (StoreException e) {
+                log.warn("Could not delete an old metadata snapshot ({}); 'attache gc' will: {}", locators.size(), e.getMessage());
+            }
+        }
+    }
+}
