@@ -30,6 +30,11 @@ public final class ForkedServer implements AutoCloseable {
 
     /** Starts the server on {@code dataDir}, adding the user first if the database is new. */
     public static ForkedServer start(Path dataDir, String... jvmOptions) throws Exception {
+        return start(dataDir, java.util.Map.of(), jvmOptions);
+    }
+
+    /** As above, with {@code ATTACHE_*} settings in the server's environment. */
+    public static ForkedServer start(Path dataDir, java.util.Map<String, String> env, String... jvmOptions) throws Exception {
         if (!Files.exists(dataDir.resolve("attache.db"))) {
             run(dataDir, List.of(jvmOptions), "user", "add", USER, "--password-stdin");
         }
@@ -38,7 +43,9 @@ public final class ForkedServer implements AutoCloseable {
         List<String> command = java(List.of(jvmOptions));
         command.addAll(List.of("io.attache.app.Main", "serve", "--data-dir", dataDir.toString(),
                 "--listen", "127.0.0.1:" + port));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         ForkedServer server = new ForkedServer(process, log, port);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!server.log().contains(" serving http://")) {
