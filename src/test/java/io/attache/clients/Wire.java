@@ -38,6 +38,11 @@ final class Wire {
         return new Wire(port, null);
     }
 
+    /** The absolute URL of {@code path} on this server, as clients write it in a Destination or a tagged If header. */
+    String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
     /** Sends a request written as text: head, then optionally a blank line and the body. */
     Response send(String request) throws IOException {
         String text = request.replace("\r\n", "\n");
