@@ -89,8 +89,9 @@ final class DavXml {
     }
 
     /**
-     * The property {@code namespace local} in the multistatus response for {@code path}; fails
-     * when the resource or the property is not in the answer at all.
+     * The property {@code namespace local} in the multistatus response for {@code path} (written
+     * as in a request line, percent-encoded); fails when the resource or the property is not in
+     * the answer at all.
      */
     static Prop prop(Response multistatus, String path, String namespace, String local) {
         Map<String, Element> responses = responses(multistatus);

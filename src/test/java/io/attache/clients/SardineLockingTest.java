@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,7 +96,7 @@ class SardineLockingTest {
         String token = owner.lock(file);
         assertEquals(token, other.list(file, 0).get(0).getLockToken());
         owner.unlock(file, token);
-        assertEquals(null, other.list(file, 0).get(0).getLockToken());
+        assertNull(other.list(file, 0).get(0).getLockToken(), "UNLOCK removed the lock");
     }
 
     @Test
