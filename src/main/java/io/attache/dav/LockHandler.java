@@ -27,6 +27,12 @@ final class LockHandler extends DavHandler {
         long timeout = LockTimeouts.grant(ex.header("Timeout"), settings.defaultLockSeconds(), settings.maxLockSeconds());
         byte[] body = Xml.readBody(ex.body(), settings.maxXmlBodyBytes());
         Drive drive = ex.drive();
+        int condition = Conditions.evaluate(ex, drive.find(ex.path()).orElse(null));
+        if (condition != Conditions.PROCEED) {
+            // davfs2 locks a new file with If-None-Match: * and reads 412 as "it exists already".
+            ex.sendText(condition, "precondition failed");
+            return;
+        }
         if (body.length == 0) {
             if (ex.header("If") == null) {
                 throw new DavException(400, "a LOCK without a body refreshes a lock and needs its token in an If header");
