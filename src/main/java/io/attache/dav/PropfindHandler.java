@@ -48,9 +48,18 @@ final class PropfindHandler extends DavHandler {
                                       Context quota, int pageSize) throws FsException, IOException {
         String after = null;
         while (true) {
-            List<Entry> page = drive.list(folder, after, pageSize);
+            List<Entry> page;
+            Map<Long, List<StoredProperty>> properties;
+            if (request.liveOnly()) {
+                page = drive.list(folder, after, pageSize);
+                properties = Map.of();
+            } else {
+                Drive.ListedPage listed = drive.listWithProperties(folder, after, pageSize);
+                page = listed.entries();
+                properties = listed.properties();
+            }
             for (Entry child : page) {
-                writeEntry(out, drive, child, request, quota);
+                writeEntry(out, child, properties.getOrDefault(child.id(), List.of()), request, quota);
             }
             if (page.size() < pageSize) {
                 return;
@@ -61,7 +70,11 @@ final class PropfindHandler extends DavHandler {
 
     private static void writeEntry(MultistatusWriter out, Drive drive, Entry entry, PropfindRequest request,
                                    Context quota) throws FsException, IOException {
-        List<StoredProperty> dead = request.liveOnly() ? List.of() : drive.properties(entry);
+        writeEntry(out, entry, request.liveOnly() ? List.of() : drive.properties(entry), request, quota);
+    }
+
+    private static void writeEntry(MultistatusWriter out, Entry entry, List<StoredProperty> dead, PropfindRequest request,
+                                   Context quota) throws IOException {
         out.startResponse(entry.href());
         switch (request.kind()) {
             case ALLPROP -> allprop(out, entry, dead, request.names(), quota);

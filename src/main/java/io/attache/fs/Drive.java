@@ -77,6 +77,34 @@ public final class Drive {
         });
     }
 
+    /** A page of a folder's children with their dead properties. */
+    public record ListedPage(List<Entry> entries, Map<Long, List<StoredProperty>> properties) {
+    }
+
+    /**
+     * Like {@link #list}, with every child's dead properties read in the same transaction by one
+     * query, instead of one query per child.
+     */
+    public ListedPage listWithProperties(DavPath folder, String afterName, int limit) throws FsException {
+        return fs.read(c -> {
+            Node node = resolve(c, folder).orElseThrow(() -> notFound(folder));
+            if (!node.isFolder()) {
+                throw new FsException.NotAllowed(folder + " is not a folder");
+            }
+            List<Entry> entries = new ArrayList<>();
+            for (Node child : Nodes.children(c, node.id(), afterName, limit)) {
+                entries.add(FileService.entry(child, childPath(folder, child.name())));
+            }
+            Map<Long, List<StoredProperty>> properties = new HashMap<>();
+            if (!entries.isEmpty()) {
+                String last = entries.get(entries.size() - 1).name();
+                Properties.ofChildren(c, node.id(), afterName, last).forEach((id, list) -> properties.put(id,
+                        list.stream().map(p -> new StoredProperty(p.namespace(), p.name(), p.value())).toList()));
+            }
+            return new ListedPage(entries, properties);
+        });
+    }
+
     public Entry mkdir(DavPath path) throws FsException {
         long now = fs.now();
         return fs.write(c -> {

@@ -14,6 +14,10 @@ public final class DeleteQueue {
     public record Entry(long id, String locator, int attempts) {
     }
 
+    static final String DUE = "SELECT id, locator, attempts FROM delete_queue "
+            + "WHERE next_attempt_at <= ? AND enqueued_at <= ? ORDER BY next_attempt_at, id LIMIT ?";
+    static final String REFERENCED = "SELECT 1 FROM chunk WHERE locator = ? LIMIT 1";
+
     private DeleteQueue() {
     }
 
@@ -34,8 +38,7 @@ public final class DeleteQueue {
      */
     public static List<Entry> due(Connection c, long now, long queuedBefore, int limit) throws SQLException {
         List<Entry> out = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT id, locator, attempts FROM delete_queue "
-                + "WHERE next_attempt_at <= ? AND enqueued_at <= ? ORDER BY next_attempt_at, id LIMIT ?")) {
+        try (PreparedStatement p = c.prepareStatement(DUE)) {
             p.setLong(1, now);
             p.setLong(2, queuedBefore);
             p.setInt(3, limit);
@@ -67,7 +70,7 @@ public final class DeleteQueue {
 
     /** True when some chunk row still names {@code locator}: then it must never be deleted. */
     public static boolean isReferenced(Connection c, String locator) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM chunk WHERE locator = ? LIMIT 1")) {
+        try (PreparedStatement p = c.prepareStatement(REFERENCED)) {
             p.setString(1, locator);
             try (ResultSet r = p.executeQuery()) {
                 return r.next();

@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 public final class Locks {
 
-    private static final String SELECT = "SELECT token, owner_id, path, collection, infinite, exclusive, owner_xml, "
+    static final String SELECT = "SELECT token, owner_id, path, collection, infinite, exclusive, owner_xml, "
             + "timeout_s, expires_at FROM dav_lock ";
 
     private Locks() {

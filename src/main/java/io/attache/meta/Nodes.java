@@ -15,6 +15,10 @@ public final class Nodes {
     private static final String SELECT = "SELECT n.id, n.owner_id, n.parent_id, n.name, n.kind, n.version_id, "
             + "n.content_type, n.created_at, n.modified_at, v.size, v.content_id "
             + "FROM node n LEFT JOIN version v ON v.id = n.version_id ";
+    /** The statements every request runs; QueryPlanTest checks they use indexes. */
+    static final String CHILD = SELECT + "WHERE n.parent_id = ? AND n.name = ?";
+    static final String CHILDREN_AFTER = SELECT + "WHERE n.parent_id = ? AND n.name > ? ORDER BY n.name LIMIT ?";
+    static final String PARENTLESS = SELECT + "WHERE n.owner_id = ? AND n.parent_id IS NULL AND n.name = ?";
 
     private Nodes() {
     }
@@ -48,7 +52,7 @@ public final class Nodes {
     }
 
     private static Optional<Node> parentless(Connection c, long ownerId, String name) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(SELECT + "WHERE n.owner_id = ? AND n.parent_id IS NULL AND n.name = ?")) {
+        try (PreparedStatement p = c.prepareStatement(PARENTLESS)) {
             p.setLong(1, ownerId);
             p.setString(2, name);
             return one(p);
@@ -73,7 +77,7 @@ public final class Nodes {
     }
 
     public static Optional<Node> child(Connection c, long parentId, String name) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(SELECT + "WHERE n.parent_id = ? AND n.name = ?")) {
+        try (PreparedStatement p = c.prepareStatement(CHILD)) {
             p.setLong(1, parentId);
             p.setString(2, name);
             return one(p);

@@ -27,6 +27,30 @@ public final class Properties {
         return out;
     }
 
+    /** Dead properties of every child of {@code parentId} whose name is in {@code (after, last]}, by node id. */
+    public static java.util.Map<Long, List<Property>> ofChildren(Connection c, long parentId, String after, String last)
+            throws SQLException {
+        java.util.Map<Long, List<Property>> out = new java.util.HashMap<>();
+        String sql = "SELECT p.node_id, p.namespace, p.name, p.value FROM property p JOIN node n ON n.id = p.node_id "
+                + "WHERE n.parent_id = ?" + (after == null ? "" : " AND n.name > ?") + " AND n.name <= ? "
+                + "ORDER BY p.node_id, p.namespace, p.name";
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            int i = 1;
+            p.setLong(i++, parentId);
+            if (after != null) {
+                p.setString(i++, after);
+            }
+            p.setString(i, last);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.computeIfAbsent(r.getLong(1), k -> new ArrayList<>())
+                            .add(new Property(r.getString(2), r.getString(3), r.getString(4)));
+                }
+            }
+        }
+        return out;
+    }
+
     public static void set(Connection c, long nodeId, Property property) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("INSERT INTO property (node_id, namespace, name, value) VALUES (?, ?, ?, ?) "
                 + "ON CONFLICT (node_id, namespace, name) DO UPDATE SET value = excluded.value")) {

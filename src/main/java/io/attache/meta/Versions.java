@@ -63,10 +63,11 @@ public final class Versions {
         }
     }
 
+    static final String CHUNKS = "SELECT idx, locator, plain_size FROM chunk WHERE version_id = ? ORDER BY idx";
+
     public static List<ChunkRef> chunks(Connection c, long versionId) throws SQLException {
         List<ChunkRef> out = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement(
-                "SELECT idx, locator, plain_size FROM chunk WHERE version_id = ? ORDER BY idx")) {
+        try (PreparedStatement p = c.prepareStatement(CHUNKS)) {
             p.setLong(1, versionId);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
