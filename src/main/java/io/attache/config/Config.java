@@ -39,6 +39,8 @@ public record Config(
         Duration trashRetention,
         Duration backupInterval,
         int backupKeep,
+        long cacheSize,
+        Path cacheDir,
         Map<String, String> discord) {
 
     public enum StoreKind { LOCAL, DISCORD }
@@ -84,6 +86,8 @@ public record Config(
         d.put("trash-retention", "7d");
         d.put("backup-interval", "6h");
         d.put("backup-keep", "7");
+        d.put("cache-size", "auto");
+        d.put("cache-dir", "");
         for (String key : DISCORD_KEYS) {
             d.put(key, "");
         }
@@ -164,7 +168,17 @@ public record Config(
                 (int) maxXml, positive("lock-default-timeout", v), positive("lock-max-timeout", v),
                 macMetadata(v.get("mac-metadata")), Values.duration("trash-retention", v.get("trash-retention")),
                 Values.duration("backup-interval", v.get("backup-interval")), Values.positiveInt("backup-keep", v.get("backup-keep")),
+                cacheSize(v.get("cache-size"), store),
+                (v.get("cache-dir").isEmpty() ? dataDir.resolve("cache") : Path.of(v.get("cache-dir"))).toAbsolutePath().normalize(),
                 discord);
+    }
+
+    /** "auto": no cache in front of the local store, which is a local folder itself; 1 GiB otherwise. */
+    private static long cacheSize(String value, StoreKind store) throws ConfigException {
+        if (value.equalsIgnoreCase("auto")) {
+            return store == StoreKind.LOCAL ? 0 : 1L << 30;
+        }
+        return Values.size("cache-size", value);
     }
 
     private static boolean macMetadata(String value) throws ConfigException {

@@ -193,6 +193,9 @@ public final class RangeReader {
 
         private void retryOrThrow(IOException e) throws IOException {
             close();
+            if (e instanceof AuthenticationFailedException) {
+                store.reportCorrupt(locator);
+            }
             if (++failures >= ATTEMPTS) {
                 throw e;
             }

@@ -76,6 +76,13 @@ public interface ChunkStore extends AutoCloseable {
     }
 
     /**
+     * A hint that bytes read from {@code locator} did not authenticate. A store that keeps copies
+     * (a cache) drops its copy so that the next read fetches the original; others ignore it.
+     */
+    default void reportCorrupt(Locator locator) {
+    }
+
+    /**
      * Writes a small named record that can be found again with nothing but this store's
      * configuration: the pointer to the newest metadata snapshot, for disaster recovery. It
      * replaces the previous record of that name; a reader sees the old one or the new one, never

@@ -203,6 +203,26 @@ class PipelineTest {
     }
 
     @Test
+    void aDamagedCachedCopyIsDroppedAndTheStoreReadInstead() throws Exception {
+        java.nio.file.Path cacheDir = dir.resolve("cache");
+        io.attache.store.CachingChunkStore cached = new io.attache.store.CachingChunkStore(store, cacheDir, 100 << 20);
+        ChunkWriter cachingWriter = new ChunkWriter(cached, key, buffers, pool, journal, CHUNK, 2);
+        byte[] data = random(2 * CHUNK + 5, 13);
+        Content content = cachingWriter.write(new ByteArrayInputStream(data), Long.MAX_VALUE);
+        try (java.util.stream.Stream<java.nio.file.Path> copies = java.nio.file.Files.list(cacheDir)) {
+            for (java.nio.file.Path copy : copies.toList()) {
+                byte[] bytes = java.nio.file.Files.readAllBytes(copy);
+                bytes[bytes.length / 2] ^= 0x10;
+                java.nio.file.Files.write(copy, bytes);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new RangeReader(cached, key, pool, 0, 8).copy(content, 0, data.length, out);
+        assertArrayEquals(data, out.toByteArray());
+        assertEquals(0, cached.cachedBytes(), "the damaged copies were dropped");
+    }
+
+    @Test
     void aChunkThatDoesNotAuthenticateIsNeverReturned() throws Exception {
         byte[] data = random(2 * CHUNK, 11);
         Content content = writer(2).write(new ByteArrayInputStream(data), Long.MAX_VALUE);
