@@ -1,0 +1,451 @@
+package io.attache.store.discord;
+
+import io.attache.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Decides when a request to Discord may be sent, following the algorithm Discord's mature client
+ * libraries share: buckets learned from {@code X-RateLimit-Bucket} and keyed by bucket hash and
+ * major parameter; per bucket the remaining count and the reset time taken relative to the local
+ * clock ({@code Reset-After}); a global gate per credential; 429 answers handled by scope; an
+ * invalid-request breaker far below Discord's IP ban threshold; a jittered pause of a route after
+ * a 5xx or network error. It never grants a request it knows would be limited.
+ *
+ * <p>Every request takes a {@link Ticket} ({@link #tryAcquire} or the blocking {@link #acquire})
+ * and hands it back with the answer ({@link #complete}) or the failure ({@link #failed}).
+ * Concurrent requests in one bucket are allowed up to the remaining count; a bucket whose limits
+ * are not yet known lets one request through at a time. Time comes from an injectable nanosecond
+ * clock, so every rule is unit-tested without sleeping.
+ */
+final class RateLimiter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
+    /** How long a caller waiting for another request's answer sleeps before looking again. */
+    static final long ANSWER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Used when a window's length was never observed and must be guessed. */
+    private static final long DEFAULT_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** The permission to send one request; hand it back exactly once. */
+    static final class Ticket {
+        final Route route;
+        final String identity;
+        private final Bucket bucket;
+        private final long generation;
+        private boolean done;
+
+        private Ticket(Route route, String identity, Bucket bucket, long generation) {
+            this.route = route;
+            this.identity = identity;
+            this.bucket = bucket;
+            this.generation = generation;
+        }
+    }
+
+    /** Either a ticket, or how long to wait and why. */
+    record Decision(Ticket ticket, long waitNanos, String reason) {
+        boolean granted() {
+            return ticket != null;
+        }
+    }
+
+    /** What the limiter has seen, for tests and status output. */
+    record Stats(int invalidInWindow, long rateLimited, long globalRateLimited, long sharedRateLimited,
+                 long bans, long serverErrors) {
+    }
+
+    /** Rate-limit state of one bucket (one hash or route, one major parameter, one credential). */
+    private static final class Bucket {
+        final String name;
+        int limit = -1;
+        int remaining;
+        /** End of the current window; meaningful when {@code resetKnown}. */
+        long resetAt;
+        boolean resetKnown;
+        /** Counts windows; an answer to a ticket of an older window says nothing about this one. */
+        long generation;
+        int inflight;
+        long holdUntil;
+        int failures;
+        /** The window length as last observed. */
+        long period;
+
+        Bucket(String name, long now) {
+            this.name = name;
+            this.holdUntil = now;
+        }
+    }
+
+    private static final class Gate {
+        final SlidingWindow window;
+        long blockedUntil;
+
+        Gate(SlidingWindow window, long now) {
+            this.window = window;
+            this.blockedUntil = now;
+        }
+    }
+
+    private final RateLimitSettings settings;
+    private final LongSupplier clock;
+    private final DoubleSupplier random;
+    private final Map<String, String> hashes = new HashMap<>();
+    private final Map<String, Bucket> buckets = new HashMap<>();
+    private final Map<String, Gate> gates = new HashMap<>();
+    private final Map<String, SlidingWindow> webhookChannels = new HashMap<>();
+    private final SlidingWindow invalid;
+    private long bannedUntil;
+    private boolean breakerOpen;
+    private long rateLimited;
+    private long globalRateLimited;
+    private long sharedRateLimited;
+    private long bans;
+    private long serverErrors;
+
+    RateLimiter(RateLimitSettings settings, LongSupplier nanoClock, DoubleSupplier random) {
+        this.settings = settings;
+        this.clock = nanoClock;
+        this.random = random;
+        this.invalid = new SlidingWindow(settings.invalidRequestBudget(), settings.invalidRequestWindow().toNanos());
+        this.bannedUntil = nanoClock.getAsLong();
+    }
+
+    /**
+     * Grants a ticket at once or says how long to wait. {@code webhookChannel} is the channel of a
+     * webhook execution when known (webhooks of one channel share a limit), otherwise null.
+     */
+    synchronized Decision tryAcquire(Route route, String identity, String webhookChannel) {
+        return evaluate(route, identity, webhookChannel, clock.getAsLong(), true);
+    }
+
+    /** How long a request would wait now, without reserving anything: for choosing a lane. */
+    synchronized long peekWait(Route route, String identity, String webhookChannel) {
+        return evaluate(route, identity, webhookChannel, clock.getAsLong(), false).waitNanos();
+    }
+
+    /**
+     * Waits for a ticket. A wait longer than {@link RateLimitSettings#maxWait} is not started: the
+     * call fails with {@link StoreException.RetryAfter} naming the delay, and nothing is sent.
+     */
+    Ticket acquire(Route route, String identity, String webhookChannel)
+            throws StoreException.RetryAfter, InterruptedException {
+        long start = clock.getAsLong();
+        long maxWait = settings.maxWait().toNanos();
+        synchronized (this) {
+            while (true) {
+                long now = clock.getAsLong();
+                Decision d = evaluate(route, identity, webhookChannel, now, true);
+                if (d.granted()) {
+                    return d.ticket();
+                }
+                if (now - start + d.waitNanos() > maxWait) {
+                    throw new StoreException.RetryAfter(route + " must wait "
+                            + TimeUnit.NANOSECONDS.toMillis(d.waitNanos()) + " ms: " + d.reason(),
+                            ceilMillis(d.waitNanos()));
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, d.waitNanos()));
+            }
+        }
+    }
+
+    private Decision evaluate(Route route, String identity, String webhookChannel, long now, boolean reserve) {
+        if (bannedUntil - now > 0) {
+            return waitFor(bannedUntil - now, "the IP is banned by Discord's edge");
+        }
+        if (invalid.waitNanos(now) > 0) {
+            return waitFor(invalid.waitNanos(now), "invalid-request breaker: " + invalid.count(now)
+                    + " answers 401/403/429 in " + settings.invalidRequestWindow().toMinutes() + " min");
+        }
+        Gate gate = gate(identity, now);
+        if (gate.blockedUntil - now > 0) {
+            return waitFor(gate.blockedUntil - now, "global rate limit of " + identity);
+        }
+        if (gate.window.waitNanos(now) > 0) {
+            return waitFor(gate.window.waitNanos(now), settings.globalPerSecond() + " requests/s of " + identity);
+        }
+        SlidingWindow shared = webhookChannel == null ? null : webhookChannels.computeIfAbsent(webhookChannel,
+                c -> new SlidingWindow(settings.webhookChannelLimit(), settings.webhookChannelWindow().toNanos()));
+        if (shared != null && shared.waitNanos(now) > 0) {
+            return waitFor(shared.waitNanos(now), "webhook limit of channel " + webhookChannel);
+        }
+        Bucket b = bucket(route, identity, now);
+        if (b.holdUntil - now > 0) {
+            return waitFor(b.holdUntil - now, "bucket " + b.name + " is paused");
+        }
+        if (b.limit < 0) {
+            if (b.inflight > 0) {
+                return waitFor(ANSWER_POLL_NANOS, "learning the limits of " + b.name);
+            }
+        } else {
+            if (b.resetKnown && now - b.resetAt >= 0) {
+                // The window is over; requests still in flight may yet be counted in the next one.
+                b.generation++;
+                b.remaining = b.limit - b.inflight;
+                b.resetKnown = false;
+            }
+            if (b.remaining <= 0) {
+                return b.resetKnown
+                        ? waitFor(b.resetAt - now, "bucket " + b.name + " is exhausted")
+                        : waitFor(ANSWER_POLL_NANOS, "bucket " + b.name + " awaits the answer that opens its window");
+            }
+        }
+        if (!reserve) {
+            return new Decision(null, 0, "free");
+        }
+        if (b.limit >= 0) {
+            b.remaining--;
+        }
+        b.inflight++;
+        gate.window.add(now);
+        if (shared != null) {
+            shared.add(now);
+        }
+        return new Decision(new Ticket(route, identity, b, b.generation), 0, "granted");
+    }
+
+    /** Records the answer to a granted request. */
+    synchronized void complete(Ticket ticket, RateAnswer answer) {
+        if (ticket.done) {
+            return;
+        }
+        ticket.done = true;
+        long now = clock.getAsLong();
+        ticket.bucket.inflight--;
+        try {
+            if (answer.cloudflareBan()) {
+                ban(now, answer.retryAfterSeconds());
+                return;
+            }
+            if (answer.isInvalid()) {
+                countInvalid(now);
+            }
+            Bucket target = learnBucket(ticket, answer, now);
+            if (answer.isRateLimited()) {
+                rateLimited(ticket, target, answer, now);
+                return;
+            }
+            if (answer.hasWindow()) {
+                applyWindow(target, target == ticket.bucket ? ticket.generation : target.generation, answer, now);
+            } else if (answer.limit() != null) {
+                target.limit = answer.limit();
+                guessResetIfIdle(target, now);
+            } else {
+                guessResetIfIdle(target, now);
+            }
+            if (answer.status() >= 500) {
+                serverErrors++;
+                backoff(target, now);
+            } else {
+                target.failures = 0;
+            }
+        } finally {
+            notifyAll();
+        }
+    }
+
+    /** The request failed without an answer (connection refused, reset, timed out). */
+    synchronized void failed(Ticket ticket) {
+        if (ticket.done) {
+            return;
+        }
+        ticket.done = true;
+        long now = clock.getAsLong();
+        ticket.bucket.inflight--;
+        guessResetIfIdle(ticket.bucket, now);
+        backoff(ticket.bucket, now);
+        notifyAll();
+    }
+
+    /** The request was never sent (the caller was interrupted): the slot is given back. */
+    synchronized void abandon(Ticket ticket) {
+        if (ticket.done) {
+            return;
+        }
+        ticket.done = true;
+        Bucket b = ticket.bucket;
+        b.inflight--;
+        if (b.limit >= 0 && ticket.generation == b.generation) {
+            b.remaining++;
+        }
+        notifyAll();
+    }
+
+    synchronized Stats stats() {
+        return new Stats(invalid.count(clock.getAsLong()), rateLimited, globalRateLimited, sharedRateLimited,
+                bans, serverErrors);
+    }
+
+    private Bucket learnBucket(Ticket ticket, RateAnswer answer, long now) {
+        if (answer.bucket() == null) {
+            return ticket.bucket;
+        }
+        String previous = hashes.put(ticket.route.hashKey(), answer.bucket());
+        if (answer.bucket().equals(previous)) {
+            return ticket.bucket;
+        }
+        if (previous != null) {
+            LOG.debug("Discord moved {} from bucket {} to {}", ticket.route, previous, answer.bucket());
+        }
+        String key = bucketKey(ticket.route, ticket.identity);
+        Bucket existing = buckets.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        if (previous == null) {
+            // First hash for this route: its provisional bucket carries on under the hash.
+            buckets.put(key, ticket.bucket);
+            return ticket.bucket;
+        }
+        Bucket fresh = new Bucket(key, now);
+        buckets.put(key, fresh);
+        return fresh;
+    }
+
+    /**
+     * Folds one answer's window into the bucket. {@code generation} is the window the request was
+     * granted in; answers from an older window are stale.
+     */
+    private void applyWindow(Bucket b, long generation, RateAnswer a, long now) {
+        long resetAfter = nanos(a.resetAfterSeconds());
+        long newReset = now + resetAfter;
+        if (b.limit < 0) {
+            b.limit = a.limit();
+            b.remaining = Math.min(a.remaining(), a.limit()) - b.inflight;
+            b.resetAt = newReset;
+            b.resetKnown = true;
+            b.period = resetAfter;
+            return;
+        }
+        b.limit = a.limit();
+        if (generation != b.generation) {
+            return;
+        }
+        if (!b.resetKnown) {
+            b.resetAt = newReset;
+            b.resetKnown = true;
+            b.period = Math.max(b.period, resetAfter);
+            b.remaining = Math.min(b.remaining, a.remaining());
+        } else if (newReset - b.resetAt > tolerance(b)) {
+            // The request landed in a window that opened after the one we were counting: start
+            // over from the server's count, assuming everything still in flight lands there too.
+            b.generation++;
+            b.resetAt = newReset;
+            b.remaining = a.remaining() - b.inflight;
+            b.period = Math.max(b.period, resetAfter);
+        } else {
+            if (newReset - b.resetAt < 0) {
+                b.resetAt = newReset;
+            }
+            b.remaining = Math.min(b.remaining, a.remaining());
+        }
+    }
+
+    /** Estimates of one window's end differ by network latency only; a new window by about a period. */
+    private static long tolerance(Bucket b) {
+        return Math.max(b.period / 4, TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    /**
+     * When a window's first answers carried no usable headers and nothing is in flight any more,
+     * nothing would ever tell the bucket when to refill: assume a whole window from now.
+     */
+    private static void guessResetIfIdle(Bucket b, long now) {
+        if (b.limit >= 0 && !b.resetKnown && b.inflight == 0) {
+            b.resetAt = now + (b.period > 0 ? b.period : DEFAULT_PERIOD_NANOS);
+            b.resetKnown = true;
+        }
+    }
+
+    private void rateLimited(Ticket ticket, Bucket b, RateAnswer a, long now) {
+        Double seconds = a.retryAfterSeconds() != null ? a.retryAfterSeconds() : a.resetAfterSeconds();
+        long delay = nanos(seconds != null ? seconds : 1.0);
+        if (a.isGlobal()) {
+            globalRateLimited++;
+            Gate gate = gate(ticket.identity, now);
+            gate.blockedUntil = later(gate.blockedUntil, now + delay);
+            LOG.warn("Discord's global rate limit hit {}: pausing it for {} ms", ticket.identity,
+                    TimeUnit.NANOSECONDS.toMillis(delay));
+            return;
+        }
+        b.holdUntil = later(b.holdUntil, now + delay);
+        if (a.isShared()) {
+            // A limit on the shared resource, not on us: wait, it costs no standing.
+            sharedRateLimited++;
+            return;
+        }
+        rateLimited++;
+        if (a.limit() != null) {
+            b.limit = a.limit();
+        }
+        b.remaining = 0;
+        b.resetAt = b.resetKnown ? later(b.resetAt, now + delay) : now + delay;
+        b.resetKnown = true;
+        LOG.debug("429 on {} (scope {}), bucket {} paused for {} ms", ticket.route, a.scope(), b.name,
+                TimeUnit.NANOSECONDS.toMillis(delay));
+    }
+
+    private void backoff(Bucket b, long now) {
+        b.failures++;
+        long base = settings.backoffBase().toNanos();
+        long step = base << Math.min(b.failures - 1, 20);
+        step = Math.min(step < base ? Long.MAX_VALUE : step, settings.backoffMax().toNanos());
+        long delay = step / 2 + (long) (step / 2 * random.getAsDouble());
+        b.holdUntil = later(b.holdUntil, now + delay);
+    }
+
+    private void ban(long now, Double retryAfterSeconds) {
+        bans++;
+        long delay = retryAfterSeconds != null ? nanos(retryAfterSeconds) : settings.banPause().toNanos();
+        bannedUntil = later(bannedUntil, now + delay);
+        LOG.error("Discord's edge is refusing this IP (a Cloudflare ban after too many invalid requests):"
+                + " sending nothing for {} s", TimeUnit.NANOSECONDS.toSeconds(delay));
+    }
+
+    private void countInvalid(long now) {
+        invalid.add(now);
+        boolean open = invalid.waitNanos(now) > 0;
+        if (open && !breakerOpen) {
+            LOG.warn("{} invalid requests (401/403/429) in the last {} min: pausing all Discord requests until"
+                            + " the oldest ages out (Discord bans an IP at 10,000)", invalid.count(now),
+                    settings.invalidRequestWindow().toMinutes());
+        }
+        breakerOpen = open;
+    }
+
+    private Gate gate(String identity, long now) {
+        return gates.computeIfAbsent(identity, id -> new Gate(
+                new SlidingWindow(settings.globalPerSecond(), TimeUnit.SECONDS.toNanos(1)), now));
+    }
+
+    private Bucket bucket(Route route, String identity, long now) {
+        return buckets.computeIfAbsent(bucketKey(route, identity), key -> new Bucket(key, now));
+    }
+
+    private String bucketKey(Route route, String identity) {
+        String hash = hashes.get(route.hashKey());
+        String id = hash != null ? "hash " + hash : route.hashKey();
+        return identity + " | " + id + " | " + route.major();
+    }
+
+    private static Decision waitFor(long nanos, String reason) {
+        return new Decision(null, Math.max(1, nanos), reason);
+    }
+
+    private static long later(long a, long b) {
+        return a - b >= 0 ? a : b;
+    }
+
+    static long nanos(double seconds) {
+        return (long) Math.ceil(Math.max(0, seconds) * 1e9);
+    }
+
+    private static long ceilMillis(long nanos) {
+        return (nanos + 999_999) / 1_000_000;
+    }
+}
