@@ -89,6 +89,11 @@ public final class Json {
         throw new JsonException("\"" + key + "\" is not a string");
     }
 
+    /** The string, or null when the key is absent or holds another type. */
+    public static String optStringQuietly(Map<String, Object> object, String key) {
+        return object.get(key) instanceof String s ? s : null;
+    }
+
     public static long longValue(Map<String, Object> object, String key) {
         if (object.get(key) instanceof Long l) {
             return l;
