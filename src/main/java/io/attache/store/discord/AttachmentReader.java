@@ -20,6 +20,8 @@ import java.util.Map;
 final class AttachmentReader {
 
     private static final int REFRESH_BATCH = 50;
+    /** A URL is handed to a read only if it works for at least this long. */
+    private static final long MIN_LIFETIME_MILLIS = 30_000;
 
     private final StoreContext ctx;
 
@@ -55,7 +57,8 @@ final class AttachmentReader {
             } catch (StoreException.Retryable e) {
                 // Re-reading the message below signs a URL as well, through another bucket.
             }
-            entry = ctx.urls().fresh(loc.attachmentId());
+            // A URL fresh from Discord is used even if its lifetime is shorter than the margin.
+            entry = ctx.urls().valid(loc.attachmentId(), MIN_LIFETIME_MILLIS);
             if (entry != null) {
                 return entry;
             }

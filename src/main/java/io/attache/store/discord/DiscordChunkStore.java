@@ -51,6 +51,7 @@ public final class DiscordChunkStore implements ChunkStore {
     private final Deleter deleter;
     private final Lister lister;
     private final PointerBoard pointers;
+    private final UrlCache urls;
 
     public DiscordChunkStore(DiscordStoreConfig config) {
         this(config, Clock.systemUTC(), System::nanoTime);
@@ -68,7 +69,7 @@ public final class DiscordChunkStore implements ChunkStore {
                         : HttpClient.Version.HTTP_2)
                 .build();
         DiscordApi api = new DiscordApi(config, http, limiter, lanes);
-        UrlCache urls = new UrlCache(clock, config.urlRefreshMargin().toMillis(), URL_CACHE_ENTRIES);
+        this.urls = new UrlCache(clock, config.urlRefreshMargin().toMillis(), URL_CACHE_ENTRIES);
         CdnReader cdn = new CdnReader(http, config.requestTimeout(), config.userAgent());
         StoreContext ctx = new StoreContext(config, api, lanes, urls, cdn, clock);
         BotIds botIds = new BotIds(ctx);
@@ -178,6 +179,11 @@ public final class DiscordChunkStore implements ChunkStore {
     /** What the rate limiter has seen, for status output and tests. */
     RateLimiter.Stats rateLimitStats() {
         return limiter.stats();
+    }
+
+    /** Drops every cached URL, as a restart would; for tests. */
+    void forgetUrls() {
+        urls.clear();
     }
 
     /** Retired credentials, channels and webhooks with the reason, for status output. */

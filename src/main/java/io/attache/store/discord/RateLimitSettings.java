@@ -19,6 +19,10 @@ import java.time.Duration;
  * @param maxWait               the longest a call waits for the limiter; a longer wait fails the
  *                              call at once with a {@code RetryAfter} instead
  * @param banPause              how long to stop after a Cloudflare ban that names no delay
+ * @param jitterMargin          added to the windows the client counts itself (the global gate, the
+ *                              webhook channel limit): they count requests when sent, the server
+ *                              when they arrive, and a request delayed in transit could otherwise
+ *                              land in the same server window as one sent a full window later
  */
 public record RateLimitSettings(
         int globalPerSecond,
@@ -29,7 +33,8 @@ public record RateLimitSettings(
         Duration backoffBase,
         Duration backoffMax,
         Duration maxWait,
-        Duration banPause) {
+        Duration banPause,
+        Duration jitterMargin) {
 
     public RateLimitSettings {
         requireRange("globalPerSecond", globalPerSecond, 1, 10_000);
@@ -41,6 +46,9 @@ public record RateLimitSettings(
         requirePositive("backoffMax", backoffMax);
         requirePositive("maxWait", maxWait);
         requirePositive("banPause", banPause);
+        if (jitterMargin == null || jitterMargin.isNegative()) {
+            throw new IllegalArgumentException("jitterMargin must not be negative: " + jitterMargin);
+        }
         if (backoffMax.compareTo(backoffBase) < 0) {
             throw new IllegalArgumentException("backoffMax " + backoffMax + " is below backoffBase " + backoffBase);
         }
@@ -48,32 +56,38 @@ public record RateLimitSettings(
 
     public static RateLimitSettings defaults() {
         return new RateLimitSettings(50, 500, Duration.ofMinutes(10), 30, Duration.ofMinutes(1),
-                Duration.ofMillis(250), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofHours(1));
+                Duration.ofMillis(250), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofHours(1),
+                Duration.ofMillis(250));
     }
 
     public RateLimitSettings withGlobalPerSecond(int value) {
         return new RateLimitSettings(value, invalidRequestBudget, invalidRequestWindow, webhookChannelLimit,
-                webhookChannelWindow, backoffBase, backoffMax, maxWait, banPause);
+                webhookChannelWindow, backoffBase, backoffMax, maxWait, banPause, jitterMargin);
     }
 
     public RateLimitSettings withInvalidRequestBudget(int value) {
         return new RateLimitSettings(globalPerSecond, value, invalidRequestWindow, webhookChannelLimit,
-                webhookChannelWindow, backoffBase, backoffMax, maxWait, banPause);
+                webhookChannelWindow, backoffBase, backoffMax, maxWait, banPause, jitterMargin);
     }
 
     public RateLimitSettings withWebhookChannelLimit(int value, Duration window) {
         return new RateLimitSettings(globalPerSecond, invalidRequestBudget, invalidRequestWindow, value,
-                window, backoffBase, backoffMax, maxWait, banPause);
+                window, backoffBase, backoffMax, maxWait, banPause, jitterMargin);
     }
 
     public RateLimitSettings withBackoff(Duration base, Duration max) {
         return new RateLimitSettings(globalPerSecond, invalidRequestBudget, invalidRequestWindow, webhookChannelLimit,
-                webhookChannelWindow, base, max, maxWait, banPause);
+                webhookChannelWindow, base, max, maxWait, banPause, jitterMargin);
     }
 
     public RateLimitSettings withMaxWait(Duration value) {
         return new RateLimitSettings(globalPerSecond, invalidRequestBudget, invalidRequestWindow, webhookChannelLimit,
-                webhookChannelWindow, backoffBase, backoffMax, value, banPause);
+                webhookChannelWindow, backoffBase, backoffMax, value, banPause, jitterMargin);
+    }
+
+    public RateLimitSettings withJitterMargin(Duration value) {
+        return new RateLimitSettings(globalPerSecond, invalidRequestBudget, invalidRequestWindow, webhookChannelLimit,
+                webhookChannelWindow, backoffBase, backoffMax, maxWait, banPause, value);
     }
 
     static void requireRange(String name, long value, long min, long max) {

@@ -170,7 +170,8 @@ final class RateLimiter {
             return waitFor(gate.window.waitNanos(now), settings.globalPerSecond() + " requests/s of " + identity);
         }
         SlidingWindow shared = webhookChannel == null ? null : webhookChannels.computeIfAbsent(webhookChannel,
-                c -> new SlidingWindow(settings.webhookChannelLimit(), settings.webhookChannelWindow().toNanos()));
+                c -> new SlidingWindow(settings.webhookChannelLimit(),
+                        settings.webhookChannelWindow().plus(settings.jitterMargin()).toNanos()));
         if (shared != null && shared.waitNanos(now) > 0) {
             return waitFor(shared.waitNanos(now), "webhook limit of channel " + webhookChannel);
         }
@@ -419,8 +420,8 @@ final class RateLimiter {
     }
 
     private Gate gate(String identity, long now) {
-        return gates.computeIfAbsent(identity, id -> new Gate(
-                new SlidingWindow(settings.globalPerSecond(), TimeUnit.SECONDS.toNanos(1)), now));
+        return gates.computeIfAbsent(identity, id -> new Gate(new SlidingWindow(settings.globalPerSecond(),
+                TimeUnit.SECONDS.toNanos(1) + settings.jitterMargin().toNanos()), now));
     }
 
     private Bucket bucket(Route route, String identity, long now) {

@@ -35,6 +35,12 @@ final class UrlCache {
         return e != null && clock.millis() < e.expiresAtMillis() - marginMillis ? e : null;
     }
 
+    /** The URL if it has at least {@code minMillis} left, however small the margin: after a refresh. */
+    synchronized Entry valid(String attachmentId, long minMillis) {
+        Entry e = entries.get(attachmentId);
+        return e != null && clock.millis() < e.expiresAtMillis() - minMillis ? e : null;
+    }
+
     synchronized Entry get(String attachmentId) {
         return entries.get(attachmentId);
     }
@@ -58,6 +64,10 @@ final class UrlCache {
             eldest.next();
             eldest.remove();
         }
+    }
+
+    synchronized void clear() {
+        entries.clear();
     }
 
     synchronized void remove(String attachmentId) {

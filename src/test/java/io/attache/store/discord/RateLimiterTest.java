@@ -205,16 +205,19 @@ class RateLimiterTest {
     class Global {
 
         @Test
-        void aCredentialSendsAtMostItsGlobalRatePerSecond() {
-            settings = settings.withGlobalPerSecond(5);
+        void aCredentialSendsAtMostItsGlobalRatePerSecondPlusTheJitterMargin() {
+            settings = settings.withGlobalPerSecond(5).withJitterMargin(Duration.ofMillis(250));
             limiter = newLimiter();
             for (int i = 0; i < 5; i++) {
                 grant(Route.getMessage("10" + i, "1"));
                 grant(Route.getMessage("30" + i, "1"), "bot #2");
                 advanceMillis(100);
             }
-            assertEquals(500, waitMillis(Route.getMessage("400", "1")));
-            advanceMillis(500);
+            // The first of the five was sent at 0: the sixth may go at 1 s + 250 ms, not earlier.
+            assertEquals(750, waitMillis(Route.getMessage("400", "1")));
+            advanceMillis(749);
+            assertFalse(limiter.tryAcquire(Route.getMessage("400", "1"), BOT, null).granted());
+            advanceMillis(1);
             grant(Route.getMessage("400", "1"));
         }
 
@@ -370,7 +373,7 @@ class RateLimiterTest {
 
     @Test
     void webhooksOfOneChannelShareTheChannelsLimit() {
-        settings = settings.withWebhookChannelLimit(2, Duration.ofMinutes(1));
+        settings = settings.withWebhookChannelLimit(2, Duration.ofMinutes(1)).withJitterMargin(Duration.ZERO);
         limiter = newLimiter();
         Route one = Route.executeWebhook(new Webhook("1", "a"));
         Route two = Route.executeWebhook(new Webhook("2", "b"));

@@ -108,6 +108,7 @@ public final class Counters {
             }
         });
         out.append("; answers: ").append(new java.util.TreeMap<>(answers));
+        out.append("; 429 by scope: ").append(new java.util.TreeMap<>(rateLimitedByScope));
         out.append("; invalid=").append(invalidRequests).append("; cdnBytes=").append(cdnBytes)
                 .append("; messagesCreated=").append(messagesCreated);
         return out.toString();
