@@ -97,14 +97,10 @@ final class AttachmentReader {
     UrlCache.Entry fetch(DiscordLocator loc) throws StoreException {
         ApiMessage message = loc.viaWebhook() ? viaWebhook(loc) : null;
         if (message == null) {
-            message = viaBot(loc);
+            message = viaBots(loc);
         }
         ApiMessage.ApiAttachment attachment = message.withId(loc.attachmentId());
         if (attachment == null) {
-            if (message.attachments().isEmpty() && message.webhookId() != null) {
-                throw new StoreException.Permanent("cannot see the attachment of webhook message " + loc.messageId()
-                        + ": its webhook is gone and the bot lacks the MESSAGE_CONTENT intent");
-            }
             throw new StoreException.NotFound("message " + loc.messageId() + " no longer holds attachment "
                     + loc.attachmentId());
         }
@@ -119,6 +115,31 @@ final class AttachmentReader {
         } catch (IllegalArgumentException e) {
             throw new StoreException.Retryable("Discord sent a malformed attachment URL for " + loc.toLocator(), e);
         }
+    }
+
+    /**
+     * The message as a bot token sees it. Every chunk message has an attachment, so an empty list
+     * means this token may not see it (no MESSAGE_CONTENT intent, and another bot or a webhook
+     * posted it), never that the chunk is gone: the channel's other tokens try, the author may be
+     * among them.
+     */
+    private ApiMessage viaBots(DiscordLocator loc) throws StoreException {
+        if (ctx.lanes().channelGone(loc.channelId())) {
+            throw new StoreException.NotFound("channel " + loc.channelId() + " no longer exists");
+        }
+        for (Lanes.Token token : ctx.lanes().tokensFor(loc.channelId())) {
+            ApiMessage message = viaBot(loc, token);
+            if (message != null && !message.attachments().isEmpty()) {
+                return message;
+            }
+        }
+        if (ctx.lanes().tokenFor(loc.channelId()) == null) {
+            throw new StoreException.Permanent("cannot read " + loc.toLocator() + ": no usable credential for channel "
+                    + loc.channelId() + " (" + ctx.lanes().describeRetired() + ")");
+        }
+        throw new StoreException.Permanent("cannot see the attachment of message " + loc.messageId() + " in channel "
+                + loc.channelId() + ": no usable token posted it" + (loc.viaWebhook() ? " (its webhook is gone)" : "")
+                + " and the others lack the MESSAGE_CONTENT intent");
     }
 
     /** The message through its webhook, or null when the webhook is gone and a bot must try. */
@@ -142,14 +163,10 @@ final class AttachmentReader {
                 + " failed: " + answer.describe());
     }
 
-    private ApiMessage viaBot(DiscordLocator loc) throws StoreException {
+    /** The message as this token sees it, or null when the token was refused and another may try. */
+    private ApiMessage viaBot(DiscordLocator loc, Lanes.Token token) throws StoreException {
         if (ctx.lanes().channelGone(loc.channelId())) {
             throw new StoreException.NotFound("channel " + loc.channelId() + " no longer exists");
-        }
-        Lanes.Token token = ctx.lanes().tokenFor(loc.channelId());
-        if (token == null) {
-            throw new StoreException.Permanent("cannot read " + loc.toLocator() + ": no usable credential for channel "
-                    + loc.channelId() + " (" + ctx.lanes().describeUnusable() + ")");
         }
         DiscordApi.Answer answer = ctx.api().call(Route.getMessage(loc.channelId(), loc.messageId()), token, null, null);
         if (answer.ok()) {
@@ -163,12 +180,7 @@ final class AttachmentReader {
             ctx.lanes().accessDenied(token, loc.channelId(), 403, answer.code());
         }
         if (answer.status() == 401 || answer.status() == 403) {
-            if (ctx.lanes().tokenFor(loc.channelId()) != null) {
-                throw new StoreException.Retryable("reading " + loc.toLocator() + " with " + token + " was refused ("
-                        + answer.describe() + "); another token will try");
-            }
-            throw new StoreException.Permanent("cannot read " + loc.toLocator() + ": " + answer.describe() + "; "
-                    + ctx.lanes().describeUnusable());
+            return null;
         }
         throw new StoreException.Permanent("reading message " + loc.messageId() + " failed: " + answer.describe());
     }

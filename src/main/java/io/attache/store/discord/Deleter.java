@@ -43,7 +43,7 @@ final class Deleter {
         Lanes.Token token = ctx.lanes().tokenFor(loc.channelId());
         if (token == null) {
             throw new StoreException.Permanent("cannot delete " + loc.toLocator() + ": no usable credential for"
-                    + " channel " + loc.channelId() + " (" + ctx.lanes().describeUnusable() + ")");
+                    + " channel " + loc.channelId() + " (" + ctx.lanes().describeRetired() + ")");
         }
         boolean old = !ctx.youngerThanBulkLimit(loc.messageId());
         DiscordApi.Answer answer = ctx.api().call(Route.deleteMessage(loc.channelId(), loc.messageId(), old),

@@ -130,18 +130,25 @@ final class Lanes {
      * tokens and each token's global limit; the others stand in when it is retired or denied.
      */
     Token tokenFor(String channelId) {
+        List<Token> usable = tokensFor(channelId);
+        return usable.isEmpty() ? null : usable.get(0);
+    }
+
+    /** Every usable token for a channel, the preferred one first. */
+    List<Token> tokensFor(String channelId) {
+        List<Token> usable = new ArrayList<>();
         if (tokens.isEmpty() || goneChannels.contains(channelId)) {
-            return null;
+            return usable;
         }
         Lane lane = channelLanes.get(channelId);
         int start = lane != null ? lane.position : Math.floorMod(channelId.hashCode(), tokens.size());
         for (int i = 0; i < tokens.size(); i++) {
             Token t = tokens.get((start + i) % tokens.size());
             if (!t.retired && !deniedPairs.contains(t.index + "/" + channelId)) {
-                return t;
+                usable.add(t);
             }
         }
-        return null;
+        return usable;
     }
 
     /** Any usable token, for calls not tied to a channel (refresh-urls). */
@@ -243,12 +250,14 @@ final class Lanes {
 
     /** Why nothing can be uploaded, for the exception that says so. */
     String describeUnusable() {
-        StringJoiner why = new StringJoiner("; ", "no usable Discord upload lane: ", "");
-        retirements.forEach((what, reason) -> why.add(what + " " + reason));
-        if (retirements.isEmpty()) {
-            why.add("none configured");
-        }
-        return why.toString();
+        return "no usable Discord upload lane: " + describeRetired();
+    }
+
+    /** What was retired and why, or "nothing retired". */
+    String describeRetired() {
+        StringJoiner why = new StringJoiner("; ");
+        new java.util.TreeMap<>(retirements).forEach((what, reason) -> why.add(what + " " + reason));
+        return retirements.isEmpty() ? "nothing retired" : why.toString();
     }
 
     /** What has been retired and why, for status output. */

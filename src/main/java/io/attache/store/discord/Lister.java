@@ -40,7 +40,7 @@ final class Lister {
             Lanes.Token token = ctx.lanes().tokenFor(channel);
             if (token == null) {
                 throw new StoreException.Permanent("cannot list channel " + channel + ": no bot token may read it ("
-                        + ctx.lanes().describeUnusable() + ")");
+                        + ctx.lanes().describeRetired() + ")");
             }
             String before = null;
             while (true) {

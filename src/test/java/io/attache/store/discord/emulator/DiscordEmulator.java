@@ -321,9 +321,8 @@ public final class DiscordEmulator implements AutoCloseable {
         }
         int status = partial ? 206 : 200;
         counters.answer(RouteClass.CDN, status);
-        long sent = ex.write(status, h, "application/octet-stream", body, offset, length,
-                fault == Fault.CDN_TRUNCATE ? length / 2 : -1);
-        counters.cdnBytes(sent);
+        ex.write(status, h, "application/octet-stream", body, offset, length,
+                fault == Fault.CDN_TRUNCATE ? length / 2 : -1, counters::cdnBytes);
     }
 
     private void cdnText(Exchange ex, int status, String text) throws IOException {

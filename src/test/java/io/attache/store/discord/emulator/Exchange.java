@@ -69,6 +69,15 @@ final class Exchange {
      */
     long write(int status, HttpFields.Mutable headers, String contentType, byte[] body, int offset, int length,
                long cutAfter) throws IOException {
+        return write(status, headers, contentType, body, offset, length, cutAfter, n -> { });
+    }
+
+    /**
+     * As above; {@code sending} hears of each slice before it is written, so that a client that
+     * has read the bytes can rely on their having been counted.
+     */
+    long write(int status, HttpFields.Mutable headers, String contentType, byte[] body, int offset, int length,
+               long cutAfter, java.util.function.LongConsumer sending) throws IOException {
         response.setStatus(status);
         if (headers != null) {
             headers.forEach(field -> response.getHeaders().add(field));
@@ -85,6 +94,7 @@ final class Exchange {
         while (sent < limit) {
             int n = (int) Math.min(SLICE, limit - sent);
             boolean last = cutAfter < 0 && sent + n == length;
+            sending.accept(n);
             Content.Sink.write(response, last, ByteBuffer.wrap(body, offset + (int) sent, n));
             sent += n;
             pace(start, sent);
