@@ -62,12 +62,7 @@ public final class DiscordChunkStore implements ChunkStore {
         this.properties = new StoreProperties(config.maxAttachmentSize(), true, !config.botTokens().isEmpty());
         this.limiter = new RateLimiter(config.rateLimits(), nanoClock, () -> ThreadLocalRandom.current().nextDouble());
         this.lanes = new Lanes(config);
-        HttpClient http = HttpClient.newBuilder()
-                .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version("http".equals(config.apiBaseUrl().getScheme()) ? HttpClient.Version.HTTP_1_1
-                        : HttpClient.Version.HTTP_2)
-                .build();
+        HttpClient http = httpClient(config);
         DiscordApi api = new DiscordApi(config, http, limiter, lanes);
         this.urls = new UrlCache(clock, config.urlRefreshMargin().toMillis(), URL_CACHE_ENTRIES);
         CdnReader cdn = new CdnReader(http, config.requestTimeout(), config.userAgent());
@@ -81,6 +76,16 @@ public final class DiscordChunkStore implements ChunkStore {
         LOG.info("Discord store: {} channels, {} webhooks, {} bot tokens, API {}, attachments up to {} bytes",
                 config.channelIds().size(), config.webhooks().size(), config.botTokens().size(), config.apiBaseUrl(),
                 config.maxAttachmentSize());
+    }
+
+    /** HTTP/2 where TLS can negotiate it; plain HTTP (an emulator, a local proxy) stays HTTP/1.1. */
+    static HttpClient httpClient(DiscordStoreConfig config) {
+        return HttpClient.newBuilder()
+                .connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version("http".equals(config.apiBaseUrl().getScheme()) ? HttpClient.Version.HTTP_1_1
+                        : HttpClient.Version.HTTP_2)
+                .build();
     }
 
     /**
