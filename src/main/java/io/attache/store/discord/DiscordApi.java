@@ -75,14 +75,25 @@ final class DiscordApi {
      */
     Answer send(Route route, Lanes.Token token, String query, String contentType, HttpRequest.BodyPublisher body,
                 String webhookChannel) throws StoreException {
-        String identity = token != null ? token.label() : "webhooks";
         RateLimiter.Ticket ticket;
         try {
-            ticket = limiter.acquire(route, identity, webhookChannel);
+            ticket = limiter.acquire(route, identity(token), webhookChannel);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException.Permanent("interrupted while waiting to send " + route, e);
         }
+        return send(ticket, token, query, contentType, body);
+    }
+
+    /** The rate limiter's name for a credential: a token's label, or one gate for all webhooks. */
+    static String identity(Lanes.Token token) {
+        return token != null ? token.label() : "webhooks";
+    }
+
+    /** Sends a request for which the caller already holds a ticket; the ticket is always handed back. */
+    Answer send(RateLimiter.Ticket ticket, Lanes.Token token, String query, String contentType,
+                HttpRequest.BodyPublisher body) throws StoreException {
+        Route route = ticket.route;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + route.path() + (query == null ? "" : query)))
                 .timeout(config.requestTimeout())
                 .header("User-Agent", config.userAgent())

@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.ToLongFunction;
 
 /**
  * The credentials and upload lanes (one per channel, one per webhook) and their health. A token
@@ -178,30 +177,18 @@ final class Lanes {
         return goneChannels.contains(channelId);
     }
 
-    /**
-     * The next lane round-robin, skipping retired ones and, while another is free, those that
-     * would have to wait; null when none is usable.
-     */
-    Lane choose(ToLongFunction<Lane> waitNanos) {
+    /** The usable lanes, starting one further round the ring at every call. */
+    List<Lane> roundRobin() {
         int n = lanes.size();
         int start = Math.floorMod(cursor.getAndIncrement(), n);
-        Lane best = null;
-        long bestWait = Long.MAX_VALUE;
+        List<Lane> order = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Lane lane = lanes.get((start + i) % n);
-            if (!usable(lane)) {
-                continue;
-            }
-            long wait = waitNanos.applyAsLong(lane);
-            if (wait <= 0) {
-                return lane;
-            }
-            if (wait < bestWait) {
-                best = lane;
-                bestWait = wait;
+            if (usable(lane)) {
+                order.add(lane);
             }
         }
-        return best;
+        return order;
     }
 
     void tokenRejected(Token token) {

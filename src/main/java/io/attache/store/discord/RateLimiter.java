@@ -63,6 +63,10 @@ final class RateLimiter {
     /** Rate-limit state of one bucket (one hash or route, one major parameter, one credential). */
     private static final class Bucket {
         final String name;
+        final String identity;
+        final String major;
+        /** The route it stands for until Discord names its hash; null once keyed by hash. */
+        String provisionalRoute;
         int limit = -1;
         int remaining;
         /** End of the current window; meaningful when {@code resetKnown}. */
@@ -76,8 +80,11 @@ final class RateLimiter {
         /** The window length as last observed. */
         long period;
 
-        Bucket(String name, long now) {
+        Bucket(String name, String identity, String major, String provisionalRoute, long now) {
             this.name = name;
+            this.identity = identity;
+            this.major = major;
+            this.provisionalRoute = provisionalRoute;
             this.holdUntil = now;
         }
     }
@@ -152,6 +159,18 @@ final class RateLimiter {
                 TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, d.waitNanos()));
             }
         }
+    }
+
+    /**
+     * Sleeps until an answer changes the limiter's state or {@code nanos} pass, whichever comes
+     * first: for a caller that found nothing free and will look again.
+     */
+    synchronized void awaitChange(long nanos) throws InterruptedException {
+        TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, nanos));
+    }
+
+    long now() {
+        return clock.getAsLong();
     }
 
     private Decision evaluate(Route route, String identity, String webhookChannel, long now, boolean reserve) {
@@ -282,30 +301,44 @@ final class RateLimiter {
                 bans, serverErrors);
     }
 
+    /**
+     * Learns the route's bucket hash from an answer and returns the bucket the answer belongs to
+     * from now on. The first hash of a route re-keys every provisional bucket of that route (one
+     * per credential and major parameter) under it, so that a bucket keeps its in-flight count
+     * through the change; a changed hash starts a fresh bucket.
+     */
     private Bucket learnBucket(Ticket ticket, RateAnswer answer, long now) {
-        if (answer.bucket() == null) {
+        String hash = answer.bucket();
+        if (hash == null) {
             return ticket.bucket;
         }
-        String previous = hashes.put(ticket.route.hashKey(), answer.bucket());
-        if (answer.bucket().equals(previous)) {
-            return ticket.bucket;
-        }
-        if (previous != null) {
-            LOG.debug("Discord moved {} from bucket {} to {}", ticket.route, previous, answer.bucket());
-        }
-        String key = bucketKey(ticket.route, ticket.identity);
-        Bucket existing = buckets.get(key);
-        if (existing != null) {
-            return existing;
-        }
+        String previous = hashes.put(ticket.route.hashKey(), hash);
         if (previous == null) {
-            // First hash for this route: its provisional bucket carries on under the hash.
-            buckets.put(key, ticket.bucket);
-            return ticket.bucket;
+            adoptProvisional(ticket.route.hashKey(), hash);
+        } else if (!previous.equals(hash)) {
+            LOG.debug("Discord moved {} from bucket {} to {}", ticket.route, previous, hash);
         }
-        Bucket fresh = new Bucket(key, now);
-        buckets.put(key, fresh);
-        return fresh;
+        String key = hashKey(ticket.identity, hash, ticket.route.major());
+        Bucket b = buckets.get(key);
+        if (b == null) {
+            b = previous == null || previous.equals(hash) ? ticket.bucket
+                    : new Bucket(key, ticket.identity, ticket.route.major(), null, now);
+            buckets.put(key, b);
+        }
+        return b;
+    }
+
+    private void adoptProvisional(String route, String hash) {
+        Map<String, Bucket> adopted = new HashMap<>();
+        for (java.util.Iterator<Bucket> it = buckets.values().iterator(); it.hasNext(); ) {
+            Bucket b = it.next();
+            if (route.equals(b.provisionalRoute)) {
+                it.remove();
+                b.provisionalRoute = null;
+                adopted.put(hashKey(b.identity, hash, b.major), b);
+            }
+        }
+        adopted.forEach(buckets::putIfAbsent);
     }
 
     /**
@@ -425,13 +458,15 @@ final class RateLimiter {
     }
 
     private Bucket bucket(Route route, String identity, long now) {
-        return buckets.computeIfAbsent(bucketKey(route, identity), key -> new Bucket(key, now));
+        String hash = hashes.get(route.hashKey());
+        String key = hash != null ? hashKey(identity, hash, route.major())
+                : identity + " | " + route.hashKey() + " | " + route.major();
+        return buckets.computeIfAbsent(key, k -> new Bucket(k, identity, route.major(),
+                hash == null ? route.hashKey() : null, now));
     }
 
-    private String bucketKey(Route route, String identity) {
-        String hash = hashes.get(route.hashKey());
-        String id = hash != null ? "hash " + hash : route.hashKey();
-        return identity + " | " + id + " | " + route.major();
+    private static String hashKey(String identity, String hash, String major) {
+        return identity + " | hash " + hash + " | " + major;
     }
 
     private static Decision waitFor(long nanos, String reason) {

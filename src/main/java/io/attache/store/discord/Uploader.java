@@ -31,6 +31,10 @@ final class Uploader {
     private record Pending(Lanes.Lane lane, long sinceMillis) {
     }
 
+    /** A lane and, when it was free, the rate-limit ticket already taken for it. */
+    private record Choice(Lanes.Lane lane, Lanes.Token token, RateLimiter.Ticket ticket) {
+    }
+
     private final StoreContext ctx;
     private final RateLimiter limiter;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
@@ -51,20 +55,26 @@ final class Uploader {
                 || !ctx.lanes().usable(earlier.lane()))) {
             earlier = null;
         }
-        Lanes.Lane lane = earlier != null ? earlier.lane() : ctx.lanes().choose(this::waitOf);
-        if (lane == null) {
+        Choice choice = earlier != null ? new Choice(earlier.lane(), tokenOf(earlier.lane()), null) : choose(name);
+        if (choice == null) {
             throw new StoreException.Permanent("cannot upload " + name + ": " + ctx.lanes().describeUnusable());
         }
+        Lanes.Lane lane = choice.lane();
         ApiMessage message;
         try {
-            message = lane.isWebhook() ? execute(lane, filename, data, offset, length)
-                    : post(lane, name, filename, data, offset, length);
+            message = lane.isWebhook() ? execute(choice, filename, data, offset, length)
+                    : post(choice, name, filename, data, offset, length);
         } catch (DiscordApi.Ambiguous e) {
             pending.put(name, new Pending(lane, earlier != null ? earlier.sinceMillis() : now));
             prune(now);
             throw e;
         } catch (StoreException e) {
             pending.remove(name);
+            throw e;
+        } catch (RuntimeException e) {
+            if (choice.ticket() != null) {
+                limiter.abandon(choice.ticket());
+            }
             throw e;
         }
         pending.remove(name);
@@ -77,38 +87,89 @@ final class Uploader {
         return new DiscordLocator(webhookId, message.channelId(), message.id(), attachment.id(), length, crc).toLocator();
     }
 
-    private long waitOf(Lanes.Lane lane) {
-        if (lane.isWebhook()) {
-            return limiter.peekWait(Route.executeWebhook(lane.webhook), "webhooks", lane.webhookChannel);
+    /**
+     * The first lane in round-robin order that may send now, with its ticket taken in the same
+     * step, so that concurrent uploads spread instead of all picking the lane that looked free.
+     * When every lane must wait, it waits for the soonest to free up (or for any answer) and looks
+     * again, rather than queue behind one lane while the others refill unused. Null when no lane
+     * is usable.
+     */
+    private Choice choose(String name) throws StoreException {
+        long deadline = limiter.now() + ctx.config().rateLimits().maxWait().toNanos();
+        while (true) {
+            long soonest = Long.MAX_VALUE;
+            String why = null;
+            boolean any = false;
+            for (Lanes.Lane lane : ctx.lanes().roundRobin()) {
+                Lanes.Token token = tokenOf(lane);
+                if (!lane.isWebhook() && token == null) {
+                    continue;
+                }
+                any = true;
+                RateLimiter.Decision d = limiter.tryAcquire(routeOf(lane), DiscordApi.identity(token), lane.webhookChannel);
+                if (d.granted()) {
+                    return new Choice(lane, token, d.ticket());
+                }
+                if (d.waitNanos() < soonest) {
+                    soonest = d.waitNanos();
+                    why = d.reason();
+                }
+            }
+            if (!any) {
+                return null;
+            }
+            if (limiter.now() + soonest > deadline) {
+                throw new StoreException.RetryAfter("no upload lane is free for " + name + " within "
+                        + soonest / 1_000_000 + " ms: " + why, (soonest + 999_999) / 1_000_000);
+            }
+            try {
+                limiter.awaitChange(soonest);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException.Permanent("interrupted while waiting for an upload lane", e);
+            }
         }
-        Lanes.Token token = ctx.lanes().tokenFor(lane.channelId);
-        return token == null ? Long.MAX_VALUE : limiter.peekWait(Route.createMessage(lane.channelId), token.label(), null);
     }
 
-    private ApiMessage post(Lanes.Lane lane, String name, String filename, byte[] data, int offset, int length)
+    private Lanes.Token tokenOf(Lanes.Lane lane) {
+        return lane.isWebhook() ? null : ctx.lanes().tokenFor(lane.channelId);
+    }
+
+    private static Route routeOf(Lanes.Lane lane) {
+        return lane.isWebhook() ? Route.executeWebhook(lane.webhook) : Route.createMessage(lane.channelId);
+    }
+
+    /** Sends with the ticket taken while choosing, or waits for one. */
+    private DiscordApi.Answer send(Choice choice, String query, MultipartBody body) throws StoreException {
+        if (choice.ticket() != null) {
+            return ctx.api().send(choice.ticket(), choice.token(), query, body.contentType(), body.publisher());
+        }
+        return ctx.api().send(routeOf(choice.lane()), choice.token(), query, body.contentType(), body.publisher(),
+                choice.lane().webhookChannel);
+    }
+
+    private ApiMessage post(Choice choice, String name, String filename, byte[] data, int offset, int length)
             throws StoreException {
-        Lanes.Token token = ctx.lanes().tokenFor(lane.channelId);
+        Lanes.Lane lane = choice.lane();
+        Lanes.Token token = choice.token();
         if (token == null) {
             throw ctx.laneLost("no token can post in channel " + lane.channelId + " any more");
         }
         String nonce = name.length() <= NONCE_LENGTH ? name : name.substring(0, NONCE_LENGTH);
         String payload = Json.write(Json.obj("content", "", "nonce", nonce, "enforce_nonce", true,
                 "attachments", List.of(Json.obj("id", 0, "filename", filename))));
-        MultipartBody body = MultipartBody.of(payload, filename, data, offset, length);
-        DiscordApi.Answer answer = ctx.api().send(Route.createMessage(lane.channelId), token, null,
-                body.contentType(), body.publisher(), null);
+        DiscordApi.Answer answer = send(choice, null, MultipartBody.of(payload, filename, data, offset, length));
         if (!answer.ok()) {
             throw refused(lane, token, answer, length);
         }
         return parse(answer, "upload to channel " + lane.channelId);
     }
 
-    private ApiMessage execute(Lanes.Lane lane, String filename, byte[] data, int offset, int length)
+    private ApiMessage execute(Choice choice, String filename, byte[] data, int offset, int length)
             throws StoreException {
+        Lanes.Lane lane = choice.lane();
         String payload = Json.write(Json.obj("attachments", List.of(Json.obj("id", 0, "filename", filename))));
-        MultipartBody body = MultipartBody.of(payload, filename, data, offset, length);
-        DiscordApi.Answer answer = ctx.api().send(Route.executeWebhook(lane.webhook), null, "?wait=true",
-                body.contentType(), body.publisher(), lane.webhookChannel);
+        DiscordApi.Answer answer = send(choice, "?wait=true", MultipartBody.of(payload, filename, data, offset, length));
         if (!answer.ok()) {
             throw refused(lane, null, answer, length);
         }

@@ -181,6 +181,19 @@ class RateLimiterTest {
         }
 
         @Test
+        void aBucketKeepsItsRequestInFlightWhenAnotherChannelTeachesTheHash() {
+            RateLimiter.Ticket probeB = grant(CREATE_B);
+            limiter.complete(grant(CREATE_A), window(5, 4, 5.0, "hash-a"));
+            RateLimiter.Decision second = limiter.tryAcquire(CREATE_B, BOT, null);
+            assertFalse(second.granted(), "channel 200's probe is still in flight: " + second.reason());
+            limiter.complete(probeB, window(5, 4, 5.0, "hash-a"));
+            for (int i = 0; i < 4; i++) {
+                grant(CREATE_B);
+            }
+            assertTrue(waitMillis(CREATE_B) > 0);
+        }
+
+        @Test
         void missingHeadersKeepAnUnknownBucketToOneRequestAtATime() {
             for (int i = 0; i < 3; i++) {
                 RateLimiter.Ticket t = grant(CREATE_A);
