@@ -16,6 +16,5 @@ if [ ! -f target/bench-classpath.txt ] || [ pom.xml -nt target/bench-classpath.t
 fi
 
 exec java -Xmx2g -XX:+UseG1GC \
-  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   io.attache.store.discord.UploadThroughputBench "$@"

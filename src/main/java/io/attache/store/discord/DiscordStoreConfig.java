@@ -150,7 +150,7 @@ public record DiscordStoreConfig(
         private final List<Webhook> webhooks = new ArrayList<>();
         private URI apiBaseUrl = DEFAULT_API_BASE_URL;
         private long maxAttachmentSize = DEFAULT_MAX_ATTACHMENT_SIZE;
-        private int uploadConcurrency = 6;
+        private int uploadConcurrency = 8;
         private int downloadConcurrency = 8;
         private Duration urlRefreshMargin = Duration.ofMinutes(10);
         private RateLimitSettings rateLimits = RateLimitSettings.defaults();
