@@ -94,6 +94,25 @@ final class DiscordApi {
     Answer send(RateLimiter.Ticket ticket, Lanes.Token token, String query, String contentType,
                 HttpRequest.BodyPublisher body) throws StoreException {
         Route route = ticket.route;
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request(route, token, query, contentType, body), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            limiter.failed(ticket);
+            throw new Ambiguous(route + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            limiter.failed(ticket);
+            Thread.currentThread().interrupt();
+            throw new StoreException.Permanent("interrupted while sending " + route, e);
+        } catch (RuntimeException e) {
+            limiter.abandon(ticket);
+            throw e;
+        }
+        return classify(route, token, ticket, response);
+    }
+
+    private HttpRequest request(Route route, Lanes.Token token, String query, String contentType,
+                                HttpRequest.BodyPublisher body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + route.path() + (query == null ? "" : query)))
                 .timeout(config.requestTimeout())
                 .header("User-Agent", config.userAgent())
@@ -104,18 +123,7 @@ final class DiscordApi {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            limiter.failed(ticket);
-            throw new Ambiguous(route + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            limiter.failed(ticket);
-            Thread.currentThread().interrupt();
-            throw new StoreException.Permanent("interrupted while sending " + route, e);
-        }
-        return classify(route, token, ticket, response);
+        return request.build();
     }
 
     private Answer classify(Route route, Lanes.Token token, RateLimiter.Ticket ticket, HttpResponse<byte[]> response)

@@ -29,18 +29,16 @@ final class RateLimiter {
     private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
     /** How long a caller waiting for another request's answer sleeps before looking again. */
     static final long ANSWER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    /** Used when a window's length was never observed and must be guessed. */
-    private static final long DEFAULT_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** The permission to send one request; hand it back exactly once. */
     static final class Ticket {
         final Route route;
         final String identity;
-        private final Bucket bucket;
+        private final RateBucket bucket;
         private final long generation;
         private boolean done;
 
-        private Ticket(Route route, String identity, Bucket bucket, long generation) {
+        private Ticket(Route route, String identity, RateBucket bucket, long generation) {
             this.route = route;
             this.identity = identity;
             this.bucket = bucket;
@@ -60,35 +58,6 @@ final class RateLimiter {
                  long bans, long serverErrors) {
     }
 
-    /** Rate-limit state of one bucket (one hash or route, one major parameter, one credential). */
-    private static final class Bucket {
-        final String name;
-        final String identity;
-        final String major;
-        /** The route it stands for until Discord names its hash; null once keyed by hash. */
-        String provisionalRoute;
-        int limit = -1;
-        int remaining;
-        /** End of the current window; meaningful when {@code resetKnown}. */
-        long resetAt;
-        boolean resetKnown;
-        /** Counts windows; an answer to a ticket of an older window says nothing about this one. */
-        long generation;
-        int inflight;
-        long holdUntil;
-        int failures;
-        /** The window length as last observed. */
-        long period;
-
-        Bucket(String name, String identity, String major, String provisionalRoute, long now) {
-            this.name = name;
-            this.identity = identity;
-            this.major = major;
-            this.provisionalRoute = provisionalRoute;
-            this.holdUntil = now;
-        }
-    }
-
     private static final class Gate {
         final SlidingWindow window;
         long blockedUntil;
@@ -103,7 +72,7 @@ final class RateLimiter {
     private final LongSupplier clock;
     private final DoubleSupplier random;
     private final Map<String, String> hashes = new HashMap<>();
-    private final Map<String, Bucket> buckets = new HashMap<>();
+    private final Map<String, RateBucket> buckets = new HashMap<>();
     private final Map<String, Gate> gates = new HashMap<>();
     private final Map<String, SlidingWindow> webhookChannels = new HashMap<>();
     private final SlidingWindow invalid;
@@ -128,12 +97,7 @@ final class RateLimiter {
      * webhook execution when known (webhooks of one channel share a limit), otherwise null.
      */
     synchronized Decision tryAcquire(Route route, String identity, String webhookChannel) {
-        return evaluate(route, identity, webhookChannel, clock.getAsLong(), true);
-    }
-
-    /** How long a request would wait now, without reserving anything: for choosing a lane. */
-    synchronized long peekWait(Route route, String identity, String webhookChannel) {
-        return evaluate(route, identity, webhookChannel, clock.getAsLong(), false).waitNanos();
+        return evaluate(route, identity, webhookChannel, clock.getAsLong());
     }
 
     /**
@@ -147,7 +111,7 @@ final class RateLimiter {
         synchronized (this) {
             while (true) {
                 long now = clock.getAsLong();
-                Decision d = evaluate(route, identity, webhookChannel, now, true);
+                Decision d = evaluate(route, identity, webhookChannel, now);
                 if (d.granted()) {
                     return d.ticket();
                 }
@@ -173,7 +137,7 @@ final class RateLimiter {
         return clock.getAsLong();
     }
 
-    private Decision evaluate(Route route, String identity, String webhookChannel, long now, boolean reserve) {
+    private Decision evaluate(Route route, String identity, String webhookChannel, long now) {
         if (bannedUntil - now > 0) {
             return waitFor(bannedUntil - now, "the IP is banned by Discord's edge");
         }
@@ -194,7 +158,7 @@ final class RateLimiter {
         if (shared != null && shared.waitNanos(now) > 0) {
             return waitFor(shared.waitNanos(now), "webhook limit of channel " + webhookChannel);
         }
-        Bucket b = bucket(route, identity, now);
+        RateBucket b = bucket(route, identity, now);
         if (b.holdUntil - now > 0) {
             return waitFor(b.holdUntil - now, "bucket " + b.name + " is paused");
         }
@@ -203,20 +167,12 @@ final class RateLimiter {
                 return waitFor(ANSWER_POLL_NANOS, "learning the limits of " + b.name);
             }
         } else {
-            if (b.resetKnown && now - b.resetAt >= 0) {
-                // The window is over; requests still in flight may yet be counted in the next one.
-                b.generation++;
-                b.remaining = b.limit - b.inflight;
-                b.resetKnown = false;
-            }
+            b.rollOver(now);
             if (b.remaining <= 0) {
                 return b.resetKnown
                         ? waitFor(b.resetAt - now, "bucket " + b.name + " is exhausted")
                         : waitFor(ANSWER_POLL_NANOS, "bucket " + b.name + " awaits the answer that opens its window");
             }
-        }
-        if (!reserve) {
-            return new Decision(null, 0, "free");
         }
         if (b.limit >= 0) {
             b.remaining--;
@@ -245,18 +201,18 @@ final class RateLimiter {
             if (answer.isInvalid()) {
                 countInvalid(now);
             }
-            Bucket target = learnBucket(ticket, answer, now);
+            RateBucket target = learnBucket(ticket, answer, now);
             if (answer.isRateLimited()) {
                 rateLimited(ticket, target, answer, now);
                 return;
             }
             if (answer.hasWindow()) {
-                applyWindow(target, target == ticket.bucket ? ticket.generation : target.generation, answer, now);
+                target.applyWindow(target == ticket.bucket ? ticket.generation : target.generation, answer, now);
             } else if (answer.limit() != null) {
                 target.limit = answer.limit();
-                guessResetIfIdle(target, now);
+                target.guessResetIfIdle(now);
             } else {
-                guessResetIfIdle(target, now);
+                target.guessResetIfIdle(now);
             }
             if (answer.status() >= 500) {
                 serverErrors++;
@@ -277,7 +233,7 @@ final class RateLimiter {
         ticket.done = true;
         long now = clock.getAsLong();
         ticket.bucket.inflight--;
-        guessResetIfIdle(ticket.bucket, now);
+        ticket.bucket.guessResetIfIdle(now);
         backoff(ticket.bucket, now);
         notifyAll();
     }
@@ -288,7 +244,7 @@ final class RateLimiter {
             return;
         }
         ticket.done = true;
-        Bucket b = ticket.bucket;
+        RateBucket b = ticket.bucket;
         b.inflight--;
         if (b.limit >= 0 && ticket.generation == b.generation) {
             b.remaining++;
@@ -307,7 +263,7 @@ final class RateLimiter {
      * per credential and major parameter) under it, so that a bucket keeps its in-flight count
      * through the change; a changed hash starts a fresh bucket.
      */
-    private Bucket learnBucket(Ticket ticket, RateAnswer answer, long now) {
+    private RateBucket learnBucket(Ticket ticket, RateAnswer answer, long now) {
         String hash = answer.bucket();
         if (hash == null) {
             return ticket.bucket;
@@ -319,19 +275,19 @@ final class RateLimiter {
             LOG.debug("Discord moved {} from bucket {} to {}", ticket.route, previous, hash);
         }
         String key = hashKey(ticket.identity, hash, ticket.route.major());
-        Bucket b = buckets.get(key);
+        RateBucket b = buckets.get(key);
         if (b == null) {
             b = previous == null || previous.equals(hash) ? ticket.bucket
-                    : new Bucket(key, ticket.identity, ticket.route.major(), null, now);
+                    : new RateBucket(key, ticket.identity, ticket.route.major(), null, now);
             buckets.put(key, b);
         }
         return b;
     }
 
     private void adoptProvisional(String route, String hash) {
-        Map<String, Bucket> adopted = new HashMap<>();
-        for (java.util.Iterator<Bucket> it = buckets.values().iterator(); it.hasNext(); ) {
-            Bucket b = it.next();
+        Map<String, RateBucket> adopted = new HashMap<>();
+        for (java.util.Iterator<RateBucket> it = buckets.values().iterator(); it.hasNext(); ) {
+            RateBucket b = it.next();
             if (route.equals(b.provisionalRoute)) {
                 it.remove();
                 b.provisionalRoute = null;
@@ -341,62 +297,7 @@ final class RateLimiter {
         adopted.forEach(buckets::putIfAbsent);
     }
 
-    /**
-     * Folds one answer's window into the bucket. {@code generation} is the window the request was
-     * granted in; answers from an older window are stale.
-     */
-    private void applyWindow(Bucket b, long generation, RateAnswer a, long now) {
-        long resetAfter = nanos(a.resetAfterSeconds());
-        long newReset = now + resetAfter;
-        if (b.limit < 0) {
-            b.limit = a.limit();
-            b.remaining = Math.min(a.remaining(), a.limit()) - b.inflight;
-            b.resetAt = newReset;
-            b.resetKnown = true;
-            b.period = resetAfter;
-            return;
-        }
-        b.limit = a.limit();
-        if (generation != b.generation) {
-            return;
-        }
-        if (!b.resetKnown) {
-            b.resetAt = newReset;
-            b.resetKnown = true;
-            b.period = Math.max(b.period, resetAfter);
-            b.remaining = Math.min(b.remaining, a.remaining());
-        } else if (newReset - b.resetAt > tolerance(b)) {
-            // The request landed in a window that opened after the one we were counting: start
-            // over from the server's count, assuming everything still in flight lands there too.
-            b.generation++;
-            b.resetAt = newReset;
-            b.remaining = a.remaining() - b.inflight;
-            b.period = Math.max(b.period, resetAfter);
-        } else {
-            if (newReset - b.resetAt < 0) {
-                b.resetAt = newReset;
-            }
-            b.remaining = Math.min(b.remaining, a.remaining());
-        }
-    }
-
-    /** Estimates of one window's end differ by network latency only; a new window by about a period. */
-    private static long tolerance(Bucket b) {
-        return Math.max(b.period / 4, TimeUnit.MILLISECONDS.toNanos(1));
-    }
-
-    /**
-     * When a window's first answers carried no usable headers and nothing is in flight any more,
-     * nothing would ever tell the bucket when to refill: assume a whole window from now.
-     */
-    private static void guessResetIfIdle(Bucket b, long now) {
-        if (b.limit >= 0 && !b.resetKnown && b.inflight == 0) {
-            b.resetAt = now + (b.period > 0 ? b.period : DEFAULT_PERIOD_NANOS);
-            b.resetKnown = true;
-        }
-    }
-
-    private void rateLimited(Ticket ticket, Bucket b, RateAnswer a, long now) {
+    private void rateLimited(Ticket ticket, RateBucket b, RateAnswer a, long now) {
         Double seconds = a.retryAfterSeconds() != null ? a.retryAfterSeconds() : a.resetAfterSeconds();
         long delay = nanos(seconds != null ? seconds : 1.0);
         if (a.isGlobal()) {
@@ -424,7 +325,7 @@ final class RateLimiter {
                 TimeUnit.NANOSECONDS.toMillis(delay));
     }
 
-    private void backoff(Bucket b, long now) {
+    private void backoff(RateBucket b, long now) {
         b.failures++;
         long base = settings.backoffBase().toNanos();
         long step = base << Math.min(b.failures - 1, 20);
@@ -457,11 +358,11 @@ final class RateLimiter {
                 TimeUnit.SECONDS.toNanos(1) + settings.jitterMargin().toNanos()), now));
     }
 
-    private Bucket bucket(Route route, String identity, long now) {
+    private RateBucket bucket(Route route, String identity, long now) {
         String hash = hashes.get(route.hashKey());
         String key = hash != null ? hashKey(identity, hash, route.major())
                 : identity + " | " + route.hashKey() + " | " + route.major();
-        return buckets.computeIfAbsent(key, k -> new Bucket(k, identity, route.major(),
+        return buckets.computeIfAbsent(key, k -> new RateBucket(k, identity, route.major(),
                 hash == null ? route.hashKey() : null, now));
     }
 

@@ -373,15 +373,6 @@ class RateLimiterTest {
             limiter.abandon(t);
             grant(CREATE_A);
         }
-
-        @Test
-        void peekingReservesNothing() {
-            limiter.complete(grant(CREATE_A), window(2, 1, 5.0, "hash-a"));
-            assertEquals(0, limiter.peekWait(CREATE_A, BOT, null));
-            assertEquals(0, limiter.peekWait(CREATE_A, BOT, null));
-            grant(CREATE_A);
-            assertTrue(limiter.peekWait(CREATE_A, BOT, null) > 0);
-        }
     }
 
     @Test

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,7 +40,6 @@ final class ApiRoutes {
     private static final Pattern PIN = Pattern.compile("/channels/" + ID + "/messages/pins/" + ID);
     private static final Pattern WEBHOOK = Pattern.compile("/webhooks/" + ID + "/" + TOKEN);
     private static final Pattern WEBHOOK_MESSAGE = Pattern.compile("/webhooks/" + ID + "/" + TOKEN + "/messages/" + ID);
-    private static final Pattern FILES = Pattern.compile("files\\[(\\d+)]|file");
     private static final Fault[] RATE_FAULTS = {Fault.RATE_LIMIT_BUCKET, Fault.RATE_LIMIT_GLOBAL,
             Fault.RATE_LIMIT_SHARED, Fault.RATE_LIMIT_SUBLIMIT};
     private static final Fault[] STATUS_FAULTS = {Fault.STATUS_500, Fault.STATUS_502, Fault.STATUS_503,
@@ -347,79 +345,29 @@ final class ApiRoutes {
 
     private Result create(Exchange ex, Channel channel, String authorId, String authorName, String webhookId,
                           byte[] body, String cdn) {
-        String contentType = ex.header("Content-Type");
-        Map<String, Object> payload;
-        List<EmulatorState.Upload> uploads = new ArrayList<>();
-        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-            List<Multipart.Part> parts;
-            try {
-                parts = Multipart.parse(body, Multipart.boundary(contentType));
-            } catch (Multipart.MalformedException e) {
-                return Result.error(400, 50035, "Invalid Form Body: " + e.getMessage());
-            }
-            payload = Json.obj();
-            for (Multipart.Part part : parts) {
-                if (part.name().equals("payload_json")) {
-                    payload = Json.parseObject(part.text());
-                } else if (FILES.matcher(part.name()).matches()) {
-                    if (part.filename() == null) {
-                        return Result.error(400, 50035, "Invalid Form Body: a file part needs a filename");
-                    }
-                    uploads.add(new EmulatorState.Upload(part.filename(), part.body(), part.offset(), part.length()));
-                }
-            }
-            renameFromPayload(payload, parts, uploads);
-        } else {
-            payload = Json.parseObject(new String(body, StandardCharsets.UTF_8));
+        UploadRequest upload;
+        try {
+            upload = UploadRequest.parse(ex.header("Content-Type"), body);
+        } catch (Multipart.MalformedException e) {
+            return Result.error(400, 50035, "Invalid Form Body: " + e.getMessage());
         }
-        if (uploads.size() > 10) {
+        if (upload.files().size() > 10) {
             return Result.error(400, 50035, "Invalid Form Body: at most 10 files");
         }
-        for (EmulatorState.Upload upload : uploads) {
-            if (upload.length() > settings.maxFileSize) {
+        for (EmulatorState.Upload file : upload.files()) {
+            if (file.length() > settings.maxFileSize) {
                 return Result.error(413, 40005, "Request entity too large");
             }
         }
-        String content = Json.optString(payload, "content");
-        if (uploads.isEmpty() && (content == null || content.isEmpty())) {
+        if (upload.files().isEmpty() && (upload.content() == null || upload.content().isEmpty())) {
             return Result.error(400, 50006, "Cannot send an empty message");
         }
-        Object nonceValue = payload.get("nonce");
-        String nonce = nonceValue == null ? null : nonceValue.toString();
-        if (nonce != null && nonce.length() > 25) {
+        if (upload.nonce() != null && upload.nonce().length() > 25) {
             return Result.error(400, 50035, "Invalid Form Body: nonce longer than 25");
         }
-        if (webhookId != null) {
-            nonce = null;
-        }
-        boolean enforce = Boolean.TRUE.equals(payload.get("enforce_nonce"));
-        return state.create(channel, authorId, authorName, webhookId, nonce, enforce, uploads, cdn);
-    }
-
-    /** {@code attachments: [{id: n, filename}]} in the payload renames {@code files[n]}. */
-    private static void renameFromPayload(Map<String, Object> payload, List<Multipart.Part> parts,
-                                          List<EmulatorState.Upload> uploads) {
-        List<Object> described = Json.optArray(payload, "attachments");
-        for (Object item : described) {
-            Map<String, Object> a = Json.asObject(item, "attachment");
-            Object id = a.get("id");
-            String filename = Json.optString(a, "filename");
-            if (id == null || filename == null) {
-                continue;
-            }
-            int index = 0;
-            for (Multipart.Part part : parts) {
-                Matcher fm = FILES.matcher(part.name());
-                if (!fm.matches()) {
-                    continue;
-                }
-                if (fm.group(1) != null && fm.group(1).equals(id.toString())) {
-                    EmulatorState.Upload old = uploads.get(index);
-                    uploads.set(index, new EmulatorState.Upload(filename, old.body(), old.offset(), old.length()));
-                }
-                index++;
-            }
-        }
+        // Webhooks have no nonce.
+        String nonce = webhookId == null ? upload.nonce() : null;
+        return state.create(channel, authorId, authorName, webhookId, nonce, upload.enforceNonce(), upload.files(), cdn);
     }
 
     private Result bulkDelete(Channel channel, byte[] body) {
