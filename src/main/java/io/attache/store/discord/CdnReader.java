@@ -74,7 +74,7 @@ final class CdnReader {
                 case 416 -> throw new StoreException.Permanent("the CDN says " + what + " has no bytes "
                         + offset + "+" + length + " (416)");
                 case 429 -> throw new StoreException.RetryAfter("the CDN rate-limited the read of " + what,
-                        1000 * response.headers().firstValueAsLong("Retry-After").orElse(1));
+                        1000 * DiscordApi.longHeader(response.headers(), "Retry-After").orElse(1));
                 default -> throw new StoreException.Retryable("the CDN answered " + status + " for " + what);
             };
         } catch (StaleUrl | StoreException e) {
@@ -85,7 +85,7 @@ final class CdnReader {
 
     private static InputStream whole(InputStream body, HttpResponse<?> response, long offset, long length, long size,
                                      Integer crc, String what) throws StoreException {
-        OptionalLong declared = response.headers().firstValueAsLong("Content-Length");
+        OptionalLong declared = DiscordApi.longHeader(response.headers(), "Content-Length");
         if (declared.isPresent() && declared.getAsLong() != size) {
             throw new StoreException.Retryable("the CDN sent " + declared.getAsLong() + " bytes of " + what
                     + ", which has " + size);
@@ -109,7 +109,7 @@ final class CdnReader {
             throw new StoreException.Retryable("the CDN answered range '" + range + "' of " + what
                     + " for bytes " + offset + "-" + last + "/" + size);
         }
-        OptionalLong declared = response.headers().firstValueAsLong("Content-Length");
+        OptionalLong declared = DiscordApi.longHeader(response.headers(), "Content-Length");
         if (declared.isPresent() && declared.getAsLong() != length) {
             throw new StoreException.Retryable("the CDN declared " + declared.getAsLong() + " bytes for a "
                     + length + "-byte range of " + what);

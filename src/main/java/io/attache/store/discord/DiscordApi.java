@@ -183,7 +183,7 @@ final class DiscordApi {
             global |= Boolean.TRUE.equals(map.get("global"));
         }
         if (retryAfter == null) {
-            OptionalLong header = headers.firstValueAsLong("Retry-After");
+            OptionalLong header = longHeader(headers, "Retry-After");
             retryAfter = header.isPresent() ? (double) header.getAsLong() : null;
         }
         // Discord's own 429s come through its proxies (Via) with a JSON body; the edge's ban does not.
@@ -199,6 +199,16 @@ final class DiscordApi {
             return Json.parse(text);
         } catch (Json.JsonException e) {
             return null;
+        }
+    }
+
+    /** A header as a non-negative number, or empty when absent or malformed (an HTTP date, garbage). */
+    static OptionalLong longHeader(HttpHeaders headers, String name) {
+        try {
+            OptionalLong value = headers.firstValueAsLong(name);
+            return value.isPresent() && value.getAsLong() < 0 ? OptionalLong.empty() : value;
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
         }
     }
 

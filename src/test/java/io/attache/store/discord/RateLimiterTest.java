@@ -390,6 +390,33 @@ class RateLimiterTest {
     }
 
     @Test
+    void answersAreReadFromHeadersAndBody() {
+        java.net.http.HttpHeaders headers = java.net.http.HttpHeaders.of(java.util.Map.of(
+                "X-RateLimit-Limit", List.of("5"), "X-RateLimit-Remaining", List.of("0"),
+                "X-RateLimit-Reset-After", List.of("1.25"), "X-RateLimit-Bucket", List.of("abc"),
+                "X-RateLimit-Scope", List.of("user"), "Retry-After", List.of("2"), "Via", List.of("1.1 google")),
+                (a, b) -> true);
+        RateAnswer a = DiscordApi.rateAnswer(429, headers, Json.parse("{\"retry_after\": 1.5, \"global\": false}"));
+        assertEquals(new RateAnswer(429, 5, 0, 1.25, "abc", "user", false, 1.5, false), a);
+        assertTrue(a.isInvalid());
+        RateAnswer fromHeader = DiscordApi.rateAnswer(429, headers, null);
+        assertEquals(2.0, fromHeader.retryAfterSeconds());
+        assertFalse(fromHeader.cloudflareBan(), "a Via header means Discord's API answered");
+    }
+
+    @Test
+    void anEdgeBanAndMalformedHeadersAreRecognised() {
+        java.net.http.HttpHeaders edge = java.net.http.HttpHeaders.of(java.util.Map.of(
+                "Retry-After", List.of("Wed, 21 Oct 2026 07:28:00 GMT"), "X-RateLimit-Remaining", List.of("many"),
+                "Content-Type", List.of("text/html")), (a, b) -> true);
+        RateAnswer ban = DiscordApi.rateAnswer(429, edge, null);
+        assertTrue(ban.cloudflareBan());
+        assertEquals(null, ban.retryAfterSeconds());
+        assertEquals(null, ban.remaining());
+        assertFalse(ban.isShared());
+    }
+
+    @Test
     void aRouteNeverLeaksAWebhookTokenIntoItsName() {
         Route route = Route.getWebhookMessage(new Webhook("123", "s3cr3t-token"), "456");
         assertEquals("GET /webhooks/123/{token}/messages/{message}", route.toString());
