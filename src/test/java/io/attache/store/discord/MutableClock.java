@@ -1,0 +1,32 @@
+package io.attache.store.discord;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/** The store's wall clock in tests: the real time plus an offset the test moves. */
+final class MutableClock extends Clock {
+
+    private volatile Duration offset = Duration.ZERO;
+
+    void advance(Duration by) {
+        offset = offset.plus(by);
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Instant instant() {
+        return Instant.now().plus(offset);
+    }
+}
