@@ -23,9 +23,7 @@ import io.attache.pipeline.PendingChunkLog;
 import io.attache.pipeline.RangeReader;
 import io.attache.server.AttacheServer;
 import io.attache.server.TlsKeys;
-import io.attache.store.CachingChunkStore;
 import io.attache.store.ChunkStore;
-import io.attache.store.local.LocalChunkStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -223,11 +221,11 @@ public final class Attache implements AutoCloseable {
     }
 
     private static ChunkStore openStore(Config config) throws IOException {
-        ChunkStore store = switch (config.store()) {
-            case LOCAL -> new LocalChunkStore(config.localStoreDir());
-            case DISCORD -> throw new IllegalArgumentException("store = discord is not available in this build");
-        };
-        return config.cacheSize() > 0 ? new CachingChunkStore(store, config.cacheDir(), config.cacheSize()) : store;
+        try {
+            return Stores.open(config);
+        } catch (io.attache.config.ConfigException e) {
+            throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
+        }
     }
 
     /**

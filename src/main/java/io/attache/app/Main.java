@@ -4,6 +4,7 @@ import io.attache.config.Config;
 import io.attache.config.ConfigException;
 import io.attache.fs.FsException;
 import io.attache.server.AttacheServer;
+import io.attache.store.discord.DiscordCheck;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -44,6 +45,8 @@ public final class Main {
               backup                     store an encrypted metadata snapshot now (server stopped)
               restore --from-store [--force]
                                          rebuild the database from the newest snapshot in the store
+              discord check              post, read and delete a probe with every configured Discord
+                                         token, channel and webhook, and report what is usable
 
             Options (every command):
               --config FILE              settings file (see config/attache.conf); also ATTACHE_CONFIG
@@ -141,6 +144,7 @@ public final class Main {
             case "gc" -> new MaintenanceCommands(config, out, err).gc(args);
             case "backup" -> new MaintenanceCommands(config, out, err).backup(args);
             case "restore" -> new MaintenanceCommands(config, out, err).restore(args);
+            case "discord" -> discordCheck(config, args);
             default -> throw new UsageException("unknown command '" + command + "'");
         };
     }
@@ -181,6 +185,15 @@ public final class Main {
         server.join();
         stopped.await();
         return 0;
+    }
+
+    private int discordCheck(Config config, Args args) throws Exception {
+        if (args.positional.size() != 2 || !args.positional.get(1).equals("check")) {
+            throw new UsageException("usage: attache discord check");
+        }
+        DiscordCheck.Report report = DiscordCheck.run(Stores.discord(config));
+        out.print(report.toText());
+        return report.usable() ? 0 : 1;
     }
 
     static String version() {

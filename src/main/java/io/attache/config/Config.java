@@ -41,6 +41,7 @@ public record Config(
         int backupKeep,
         long cacheSize,
         Path cacheDir,
+        Duration storeRetryTime,
         Map<String, String> discord) {
 
     public enum StoreKind { LOCAL, DISCORD }
@@ -51,7 +52,7 @@ public record Config(
     /** Keys of the Discord store, passed through to it as written (see docs/DISCORD-STORE.md). */
     public static final List<String> DISCORD_KEYS = List.of("discord-token", "discord-channels", "discord-webhooks",
             "discord-api-url", "discord-max-attachment-size", "discord-upload-concurrency",
-            "discord-download-concurrency");
+            "discord-download-concurrency", "discord-global-rate");
 
     /** Every key the configuration accepts, with its default ("" when it has none or is derived). */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -88,6 +89,7 @@ public record Config(
         d.put("backup-keep", "7");
         d.put("cache-size", "auto");
         d.put("cache-dir", "");
+        d.put("store-retry-time", "2m");
         for (String key : DISCORD_KEYS) {
             d.put(key, "");
         }
@@ -170,7 +172,7 @@ public record Config(
                 Values.duration("backup-interval", v.get("backup-interval")), Values.positiveInt("backup-keep", v.get("backup-keep")),
                 cacheSize(v.get("cache-size"), store),
                 (v.get("cache-dir").isEmpty() ? dataDir.resolve("cache") : Path.of(v.get("cache-dir"))).toAbsolutePath().normalize(),
-                discord);
+                positive("store-retry-time", v), discord);
     }
 
     /** "auto": no cache in front of the local store, which is a local folder itself; 1 GiB otherwise. */

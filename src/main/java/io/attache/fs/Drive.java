@@ -12,6 +12,7 @@ import io.attache.meta.Users;
 import io.attache.meta.Versions;
 import io.attache.pipeline.Content;
 import io.attache.pipeline.SizeLimitExceededException;
+import io.attache.store.StoreException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -142,6 +143,8 @@ public final class Drive {
             content = fs.writer().write(body, room);
         } catch (SizeLimitExceededException e) {
             throw new FsException.InsufficientStorage("the file does not fit in the quota");
+        } catch (StoreException e) {
+            throw new FsException.Unavailable("the chunk store failed: " + e.getMessage(), e);
         }
         String type = ContentTypes.fromRequest(contentType);
         long now = fs.now();
