@@ -6,7 +6,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -132,33 +131,26 @@ public final class CachingChunkStore implements ChunkStore {
         try {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
             Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
-            channel.position(offset);
-            InputStream in = Channels.newInputStream(channel);
-            return new java.io.FilterInputStream(in) {
-                long left = length;
+            return new ExactLengthInputStream(length) {
+                private long position = offset;
 
                 @Override
-                public int read() throws IOException {
-                    if (left <= 0) {
-                        return -1;
+                protected int fill(byte[] b, int off, int len) throws IOException {
+                    int n = channel.read(java.nio.ByteBuffer.wrap(b, off, len), position);
+                    if (n > 0) {
+                        position += n;
                     }
-                    int b = super.read();
-                    if (b >= 0) {
-                        left--;
-                    }
-                    return b;
+                    return n;
                 }
 
                 @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    if (left <= 0) {
-                        return -1;
-                    }
-                    int n = super.read(b, off, (int) Math.min(len, left));
-                    if (n > 0) {
-                        left -= n;
-                    }
-                    return n;
+                protected IOException endedEarly(long delivered, long total) {
+                    return new java.io.EOFException("cached chunk ended after " + delivered + " of " + total + " bytes");
+                }
+
+                @Override
+                public void close() throws IOException {
+                    channel.close();
                 }
             };
         } catch (NoSuchFileException e) {

@@ -1,5 +1,6 @@
 package io.attache.store.discord;
 
+import io.attache.store.ExactLengthInputStream;
 import io.attache.store.StoreException;
 
 import java.io.IOException;
@@ -126,64 +127,53 @@ final class CdnReader {
     }
 
     /** Exactly {@code length} bytes or an error; optionally checks the CRC32C at the end. */
-    private static final class ExactStream extends InputStream {
+    private static final class ExactStream extends ExactLengthInputStream {
         private final InputStream body;
         private final Integer expectedCrc;
         private final CRC32C crc = new CRC32C();
         private final String what;
-        private final long length;
-        private long remaining;
 
         ExactStream(InputStream body, long length, Integer expectedCrc, String what) {
+            super(length);
             this.body = body;
-            this.length = length;
-            this.remaining = length;
             this.expectedCrc = expectedCrc;
             this.what = what;
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining == 0) {
-                return -1;
-            }
-            if (len == 0) {
-                return 0;
-            }
-            int n;
+        protected int fill(byte[] b, int off, int len) throws IOException {
             try {
-                n = body.read(b, off, (int) Math.min(len, remaining));
+                return body.read(b, off, len);
             } catch (StoreException e) {
                 throw e;
             } catch (IOException e) {
-                throw new StoreException.Retryable("reading " + what + " from the CDN failed after "
-                        + (length - remaining) + " of " + length + " bytes: " + e.getMessage(), e);
+                throw new StoreException.Retryable("reading " + what + " from the CDN failed with "
+                        + remaining() + " bytes to go: " + e.getMessage(), e);
             }
-            if (n < 0) {
-                throw new StoreException.Retryable("the CDN's answer for " + what + " ended after "
-                        + (length - remaining) + " of " + length + " bytes");
+        }
+
+        @Override
+        protected IOException endedEarly(long delivered, long length) {
+            return new StoreException.Retryable("the CDN's answer for " + what + " ended after "
+                    + delivered + " of " + length + " bytes");
+        }
+
+        @Override
+        protected void delivered(byte[] b, int off, int n, boolean complete) throws IOException {
+            if (expectedCrc == null) {
+                return;
             }
-            remaining -= n;
-            if (expectedCrc != null) {
-                crc.update(b, off, n);
-                if (remaining == 0 && (int) crc.getValue() != expectedCrc) {
-                    throw new IOException("content check failed for " + what + ": CRC32C "
-                            + DiscordLocator.crcHex((int) crc.getValue()) + ", recorded "
-                            + DiscordLocator.crcHex(expectedCrc) + " (a corrupted transfer; open it again)");
-                }
+            crc.update(b, off, n);
+            if (complete && (int) crc.getValue() != expectedCrc) {
+                throw new IOException("content check failed for " + what + ": CRC32C "
+                        + DiscordLocator.crcHex((int) crc.getValue()) + ", recorded "
+                        + DiscordLocator.crcHex(expectedCrc) + " (a corrupted transfer; open it again)");
             }
-            return n;
         }
 
         @Override
         public int available() throws IOException {
-            return (int) Math.min(remaining, body.available());
+            return (int) Math.min(remaining(), body.available());
         }
 
         @Override

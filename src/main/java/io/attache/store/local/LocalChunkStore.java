@@ -1,6 +1,7 @@
 package io.attache.store.local;
 
 import io.attache.store.ChunkStore;
+import io.attache.store.ExactLengthInputStream;
 import io.attache.store.Locator;
 import io.attache.store.StoreException;
 import io.attache.store.StoreProperties;
@@ -234,43 +235,28 @@ public final class LocalChunkStore implements ChunkStore {
     }
 
     /** Exactly {@code length} bytes from {@code offset}; a file that shrinks underneath is an error. */
-    private static final class RangeStream extends InputStream {
+    private static final class RangeStream extends ExactLengthInputStream {
         private final FileChannel channel;
         private long position;
-        private long remaining;
 
         RangeStream(FileChannel channel, long offset, long length) {
+            super(length);
             this.channel = channel;
             this.position = offset;
-            this.remaining = length;
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining == 0) {
-                return -1;
+        protected int fill(byte[] b, int off, int len) throws IOException {
+            int n = channel.read(ByteBuffer.wrap(b, off, len), position);
+            if (n > 0) {
+                position += n;
             }
-            if (len == 0) {
-                return 0;
-            }
-            int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, remaining)), position);
-            if (n < 0) {
-                throw new EOFException("chunk ended " + remaining + " bytes early");
-            }
-            position += n;
-            remaining -= n;
             return n;
         }
 
         @Override
-        public int available() {
-            return (int) Math.min(Integer.MAX_VALUE, remaining);
+        protected IOException endedEarly(long delivered, long length) {
+            return new EOFException("chunk ended after " + delivered + " of " + length + " bytes");
         }
 
         @Override
