@@ -105,11 +105,11 @@ abstract class DavHandler implements io.milton.http.Handler {
             }
         }
         Set<String> tokens = new HashSet<>();
-        for (LockInfo lock : ex.drive().locks(path)) {
+        for (LockInfo lock : ex.drive().locking().covering(path)) {
             tokens.add(lock.token());
         }
         if (!path.isRoot()) {
-            for (LockInfo lock : ex.drive().locks(path.parent())) {
+            for (LockInfo lock : ex.drive().locking().covering(path.parent())) {
                 tokens.add(lock.token());
             }
         }

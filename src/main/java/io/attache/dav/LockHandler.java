@@ -1,6 +1,7 @@
 package io.attache.dav;
 
 import io.attache.fs.Drive;
+import io.attache.fs.DriveLocks;
 import io.attache.fs.FsException;
 import io.attache.fs.LockInfo;
 import io.attache.fs.LockRequest;
@@ -37,12 +38,12 @@ final class LockHandler extends DavHandler {
             if (ex.header("If") == null) {
                 throw new DavException(400, "a LOCK without a body refreshes a lock and needs its token in an If header");
             }
-            LockInfo refreshed = drive.refreshLock(ex.path(), timeout);
+            LockInfo refreshed = drive.locking().refresh(ex.path(), timeout);
             send(ex, 200, refreshed, false);
             return;
         }
         LockRequest request = parse(Xml.parse(body), infinite(ex.header("Depth")), timeout);
-        Drive.LockResult result = drive.lock(ex.path(), request);
+        DriveLocks.LockResult result = drive.locking().lock(ex.path(), request);
         send(ex, result.created() ? 201 : 200, result.lock(), true);
     }
 

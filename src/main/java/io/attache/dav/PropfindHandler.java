@@ -196,7 +196,7 @@ final class PropfindHandler extends DavHandler {
         public List<LockInfo> locks(Entry entry) throws IOException {
             if (locks == null) {
                 try {
-                    locks = drive.locksAround(target);
+                    locks = drive.locking().around(target);
                 } catch (FsException e) {
                     throw new IOException("cannot read the locks: " + e.getMessage(), e);
                 }

@@ -26,7 +26,7 @@ final class UnlockHandler extends DavHandler {
             token = token.substring(1, token.length() - 1).trim();
         }
         try {
-            ex.drive().unlock(ex.path(), token);
+            ex.drive().locking().unlock(ex.path(), token);
         } catch (FsException.Conflict e) {
             throw new DavException(409, e.getMessage(), "lock-token-matches-request-uri");
         }

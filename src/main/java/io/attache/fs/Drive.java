@@ -1,6 +1,5 @@
 package io.attache.fs;
 
-import io.attache.meta.LockRecord;
 import io.attache.meta.Locks;
 import io.attache.meta.Node;
 import io.attache.meta.Nodes;
@@ -16,7 +15,6 @@ import io.attache.store.StoreException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -25,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * One user's tree. Every operation resolves paths from this user's root only, and every change is
@@ -177,7 +174,7 @@ public final class Drive {
         }
     }
 
-    private WriteResult storeVersion(Connection c, DavPath path, Node parent, Optional<Node> existing, Content content,
+    WriteResult storeVersion(Connection c, DavPath path, Node parent, Optional<Node> existing, Content content,
                                      String type, long now) throws SQLException, FsException {
         long replaced = existing.map(Node::size).orElse(0L);
         if (roomFor(c, replaced) < content.size()) {
@@ -300,105 +297,9 @@ public final class Drive {
         });
     }
 
-    /** The live locks covering {@code path}: its own and depth-infinity locks on its ancestors. */
-    public List<LockInfo> locks(DavPath path) throws FsException {
-        long now = fs.now();
-        return fs.read(c -> {
-            List<LockInfo> out = new ArrayList<>();
-            for (LockRecord lock : locks.covering(c, path, now)) {
-                out.add(LockTable.info(lock));
-            }
-            return out;
-        });
-    }
-
-    /**
-     * The live locks that cover {@code path} or anything below it: enough to answer lock
-     * discovery for a folder and all of its children with one query.
-     */
-    public List<LockInfo> locksAround(DavPath path) throws FsException {
-        long now = fs.now();
-        return fs.read(c -> {
-            List<LockInfo> out = new ArrayList<>();
-            for (LockRecord lock : locks.covering(c, path, now)) {
-                out.add(LockTable.info(lock));
-            }
-            for (LockRecord lock : locks.below(c, path, now)) {
-                out.add(LockTable.info(lock));
-            }
-            return out;
-        });
-    }
-
-    /** The outcome of a LOCK: the new lock, and whether the locked resource was created by it. */
-    public record LockResult(LockInfo lock, boolean created) {
-    }
-
-    /**
-     * Locks {@code path}. An unmapped path becomes an empty file (RFC 4918 section 7.3), which
-     * needs the parent folder's lock tokens like any new member.
-     */
-    public LockResult lock(DavPath path, LockRequest request) throws FsException {
-        long now = fs.now();
-        Content empty = fs.writer().empty();
-        return fs.write(c -> {
-            Locks.purgeExpired(c, now);
-            Optional<Node> node = resolve(c, path);
-            boolean created = node.isEmpty();
-            if (created) {
-                if (path.isRoot()) {
-                    throw new FsException.Conflict("the root cannot be created");
-                }
-                Node parent = parentFolder(c, path);
-                locks.requireForMembership(c, path, now);
-                storeVersion(c, path, parent, Optional.empty(), empty, null, now);
-            }
-            locks.requireCompatible(c, path, request, now);
-            boolean folder = !created && node.get().isFolder();
-            LockRecord lock = new LockRecord("opaquelocktoken:" + UUID.randomUUID(), userId, path.toString(), folder,
-                    request.infinite() && folder, request.exclusive(), request.ownerXml(), request.timeoutSeconds(),
-                    now + request.timeoutSeconds() * 1000);
-            Locks.insert(c, lock, now);
-            return new LockResult(LockTable.info(lock), created);
-        });
-    }
-
-    /**
-     * Renews the lock covering {@code path} whose token the request submitted.
-     *
-     * @throws FsException.PreconditionFailed when no submitted token names a lock covering the path
-     */
-    public LockInfo refreshLock(DavPath path, long timeoutSeconds) throws FsException {
-        long now = fs.now();
-        return fs.write(c -> {
-            for (LockRecord lock : locks.covering(c, path, now)) {
-                if (locks.submitted(lock.token())) {
-                    long expires = now + timeoutSeconds * 1000;
-                    Locks.refresh(c, lock.token(), timeoutSeconds, expires);
-                    return LockTable.info(new LockRecord(lock.token(), lock.ownerId(), lock.path(), lock.collection(),
-                            lock.infinite(), lock.exclusive(), lock.ownerXml(), timeoutSeconds, expires));
-                }
-            }
-            throw new FsException.PreconditionFailed("no lock on " + path + " matches the submitted tokens");
-        });
-    }
-
-    /**
-     * Removes the lock {@code token}, which must cover {@code path}.
-     *
-     * @throws FsException.Conflict when no such lock covers the path
-     */
-    public void unlock(DavPath path, String token) throws FsException {
-        long now = fs.now();
-        fs.write(c -> {
-            for (LockRecord lock : locks.covering(c, path, now)) {
-                if (lock.token().equals(token)) {
-                    Locks.delete(c, token);
-                    return null;
-                }
-            }
-            throw new FsException.Conflict("no lock " + token + " covers " + path);
-        });
+    /** Locking of this user's resources, with this drive's submitted lock tokens. */
+    public DriveLocks locking() {
+        return new DriveLocks(this, fs, userId, locks);
     }
 
     public Quota quota() throws FsException {
@@ -479,7 +380,7 @@ public final class Drive {
         return n.isFolder() ? 0 : n.size();
     }
 
-    private Node parentFolder(Connection c, DavPath path) throws SQLException, FsException {
+    Node parentFolder(Connection c, DavPath path) throws SQLException, FsException {
         Node parent = resolve(c, path.parent())
                 .orElseThrow(() -> new FsException.Conflict("the parent folder of " + path + " does not exist"));
         if (!parent.isFolder()) {
