@@ -26,7 +26,8 @@ final class Stores {
 
     static ChunkStore open(Config config) throws IOException, ConfigException {
         ChunkStore store = switch (config.store()) {
-            case LOCAL -> new LocalChunkStore(config.localStoreDir());
+            case LOCAL -> new LocalChunkStore(config.localStoreDir(), LocalChunkStore.DEFAULT_MAX_OBJECT_SIZE,
+                    config.durableCommits());
             case DISCORD -> {
                 DiscordStoreConfig discord = discord(config);
                 yield new RetryingChunkStore(new LimitingChunkStore(new DiscordChunkStore(discord),

@@ -23,11 +23,13 @@ public final class Database implements AutoCloseable {
     private static final int BUSY_TIMEOUT_MS = 10_000;
 
     private final Path file;
+    private final boolean durable;
     private final HikariDataSource writer;
     private final HikariDataSource readers;
 
     private Database(Path file, boolean durable, int readConnections) {
         this.file = file;
+        this.durable = durable;
         this.writer = pool(file, "attache-write", 1, SQLiteConfig.TransactionMode.IMMEDIATE, durable);
         this.readers = pool(file, "attache-read", readConnections, SQLiteConfig.TransactionMode.DEFERRED, durable);
     }
@@ -61,6 +63,28 @@ public final class Database implements AutoCloseable {
         return inTransaction(writer, work);
     }
 
+    /**
+     * Like {@link #write}, but the commit is not flushed to disk at once: it survives a crash of the
+     * process, and a power loss may drop it. For records that something else can rebuild.
+     */
+    public <T> T writeRelaxed(Work<T> work) throws SQLException {
+        if (!durable) {
+            return write(work);
+        }
+        try (Connection c = writer.getConnection()) {
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("PRAGMA synchronous = NORMAL");
+            }
+            try {
+                return inTransaction(c, work);
+            } finally {
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute("PRAGMA synchronous = FULL");
+                }
+            }
+        }
+    }
+
     /** Runs {@code work} in one read transaction: it sees one consistent snapshot. */
     public <T> T read(Work<T> work) throws SQLException {
         return inTransaction(readers, work);
@@ -79,17 +103,21 @@ public final class Database implements AutoCloseable {
 
     private static <T> T inTransaction(HikariDataSource pool, Work<T> work) throws SQLException {
         try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (Throwable t) {
-                rollbackQuietly(c, t);
-                throw t;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            return inTransaction(c, work);
+        }
+    }
+
+    private static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (Throwable t) {
+            rollbackQuietly(c, t);
+            throw t;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 

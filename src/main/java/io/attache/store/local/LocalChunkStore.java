@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
 /**
  * The embedded default store: one file per chunk in a local folder, fanned out by the first two
  * characters of the chunk's random name ({@code chunks/ab/ab12…}). Every write goes to a temp
- * file that is fsynced and then renamed into place, so a crash leaves either no file or the whole
- * file, never a torn one.
+ * file that is renamed into place, so a crash leaves either no file or the whole file, never a
+ * torn one; a durable store also fsyncs the file and the rename before returning.
  */
 public final class LocalChunkStore implements ChunkStore {
 
@@ -39,16 +39,27 @@ public final class LocalChunkStore implements ChunkStore {
     public static final long DEFAULT_MAX_OBJECT_SIZE = 1L << 30;
 
     private final StoreProperties properties;
+    private final boolean durable;
     private final Path chunks;
     private final Path pointers;
     private final Path tmp;
     private final SecureRandom random = new SecureRandom();
 
     public LocalChunkStore(Path root) throws IOException {
-        this(root, DEFAULT_MAX_OBJECT_SIZE);
+        this(root, DEFAULT_MAX_OBJECT_SIZE, true);
     }
 
     public LocalChunkStore(Path root, long maxObjectSize) throws IOException {
+        this(root, maxObjectSize, true);
+    }
+
+    /**
+     * @param durable true to fsync every chunk and its directory before {@link #put} returns, so a
+     *                stored chunk survives a power loss; false leaves that to the kernel's
+     *                write-back (a crash of the process still loses nothing)
+     */
+    public LocalChunkStore(Path root, long maxObjectSize, boolean durable) throws IOException {
+        this.durable = durable;
         this.properties = new StoreProperties(maxObjectSize, true, true);
         this.chunks = Files.createDirectories(root.resolve("chunks"));
         this.pointers = Files.createDirectories(root.resolve("pointers"));
@@ -181,14 +192,18 @@ public final class LocalChunkStore implements ChunkStore {
                 while (bytes.hasRemaining()) {
                     out.write(bytes);
                 }
-                out.force(true);
+                if (durable) {
+                    out.force(true);
+                }
             }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("the chunk folder does not support atomic renames", e);
             }
-            syncDirectory(target.getParent());
+            if (durable) {
+                syncDirectory(target.getParent());
+            }
         } finally {
             Files.deleteIfExists(temp);
         }
