@@ -13,9 +13,10 @@ import java.sql.SQLException;
 
 /**
  * The metadata database: one SQLite file in WAL mode behind two HikariCP pools. All writes go
- * through a pool of one connection whose transactions begin IMMEDIATE, so writers queue in this
- * process instead of failing with SQLITE_BUSY, and another process (the CLI while the server runs)
- * waits up to the busy timeout. Reads use their own pool and see the last committed state.
+ * through a pool of one connection whose transactions begin IMMEDIATE, driven by one committer
+ * thread that commits concurrent writes together, so writers queue in this process instead of
+ * failing with SQLITE_BUSY, and another process (the CLI while the server runs) waits up to the
+ * busy timeout. Reads use their own pool and see the last committed state.
  */
 public final class Database implements AutoCloseable {
 
@@ -23,15 +24,15 @@ public final class Database implements AutoCloseable {
     private static final int BUSY_TIMEOUT_MS = 10_000;
 
     private final Path file;
-    private final boolean durable;
     private final HikariDataSource writer;
     private final HikariDataSource readers;
+    private final GroupCommitter committer;
 
     private Database(Path file, boolean durable, int readConnections) {
         this.file = file;
-        this.durable = durable;
         this.writer = pool(file, "attache-write", 1, SQLiteConfig.TransactionMode.IMMEDIATE, durable);
         this.readers = pool(file, "attache-read", readConnections, SQLiteConfig.TransactionMode.DEFERRED, durable);
+        this.committer = new GroupCommitter(writer, durable);
     }
 
     /**
@@ -58,9 +59,13 @@ public final class Database implements AutoCloseable {
         return file;
     }
 
-    /** Runs {@code work} in one write transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs {@code work} in one write transaction: committed when it returns, rolled back when it
+     * throws. Concurrent writes commit together (see {@link GroupCommitter}); {@code work} must
+     * not start another write.
+     */
     public <T> T write(Work<T> work) throws SQLException {
-        return inTransaction(writer, work);
+        return committer.submit(work, false);
     }
 
     /**
@@ -68,21 +73,7 @@ public final class Database implements AutoCloseable {
      * process, and a power loss may drop it. For records that something else can rebuild.
      */
     public <T> T writeRelaxed(Work<T> work) throws SQLException {
-        if (!durable) {
-            return write(work);
-        }
-        try (Connection c = writer.getConnection()) {
-            try (java.sql.Statement s = c.createStatement()) {
-                s.execute("PRAGMA synchronous = NORMAL");
-            }
-            try {
-                return inTransaction(c, work);
-            } finally {
-                try (java.sql.Statement s = c.createStatement()) {
-                    s.execute("PRAGMA synchronous = FULL");
-                }
-            }
-        }
+        return committer.submit(work, true);
     }
 
     /** Runs {@code work} in one read transaction: it sees one consistent snapshot. */
@@ -107,7 +98,7 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
+    static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
         c.setAutoCommit(false);
         try {
             T result = work.run(c);
@@ -154,6 +145,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        committer.close();
         readers.close();
         writer.close();
     }

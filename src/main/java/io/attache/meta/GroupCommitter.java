@@ -1,0 +1,196 @@
+package io.attache.meta;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Group commit: the write transactions of concurrent requests run one after another on the single
+ * write connection, inside one SQLite transaction, each in its own savepoint, and commit together
+ * with one flush to disk. A transaction that fails is rolled back to its savepoint alone; the
+ * others commit. Alone, a transaction commits as it would on its own, so a single client waits
+ * no longer, and many clients share the cost of the fsync instead of queueing for one each.
+ */
+final class GroupCommitter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
+    private static final int MAX_BATCH = 64;
+
+    private final HikariDataSource writer;
+    private final boolean durable;
+    private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    /** One transaction waiting for its turn. */
+    private record Pending<T>(Database.Work<T> work, boolean relaxed, CompletableFuture<T> result) {
+        @SuppressWarnings("unchecked")
+        void succeed(Object value) {
+            result.complete((T) value);
+        }
+    }
+
+    GroupCommitter(HikariDataSource writer, boolean durable) {
+        this.writer = writer;
+        this.durable = durable;
+        this.thread = new Thread(this::run, "attache-commit");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /**
+     * Runs {@code work} in a write transaction and returns once it is committed.
+     *
+     * @param relaxed the commit need not be flushed at once (a batch of only relaxed work is not)
+     */
+    <T> T submit(Database.Work<T> work, boolean relaxed) throws SQLException {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("a write transaction may not start another one");
+        }
+        if (closed) {
+            throw new SQLException("the database is closed");
+        }
+        Pending<T> pending = new Pending<>(work, relaxed, new CompletableFuture<>());
+        queue.add(pending);
+        try {
+            return pending.result().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for a commit", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException sql) {
+                throw sql;
+            } else if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            } else if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new SQLException(cause);
+        }
+    }
+
+    private void run() {
+        List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                if (closed) {
+                    break;
+                }
+            } catch (RuntimeException | Error e) {
+                log.error("The commit thread failed; the batch is refused", e);
+                fail(batch, e);
+            } finally {
+                batch.clear();
+            }
+        }
+        fail(new ArrayList<>(queue), new SQLException("the database is closed"));
+    }
+
+    private void commit(List<Pending<?>> batch) {
+        boolean relaxed = durable && batch.stream().allMatch(Pending::relaxed);
+        List<Object> results = new ArrayList<>(batch.size());
+        try (Connection c = writer.getConnection()) {
+            if (relaxed) {
+                pragma(c, "PRAGMA synchronous = NORMAL");
+            }
+            try {
+                c.setAutoCommit(false);
+                try {
+                    for (Pending<?> pending : batch) {
+                        results.add(runInSavepoint(c, pending));
+                    }
+                    c.commit();
+                } catch (SQLException | RuntimeException | Error e) {
+                    rollbackQuietly(c, e);
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } finally {
+                if (relaxed) {
+                    pragma(c, "PRAGMA synchronous = FULL");
+                }
+            }
+        } catch (SQLException | RuntimeException | Error e) {
+            fail(batch, e);
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Object result = results.get(i);
+            if (result instanceof Failed failed) {
+                batch.get(i).result().completeExceptionally(failed.cause());
+            } else {
+                batch.get(i).succeed(result);
+            }
+        }
+    }
+
+    /** A transaction that failed inside the batch; its savepoint was rolled back. */
+    private record Failed(Throwable cause) {
+    }
+
+    private static Object runInSavepoint(Connection c, Pending<?> pending) throws SQLException {
+        Savepoint savepoint = c.setSavepoint();
+        try {
+            Object result = pending.work().run(c);
+            c.releaseSavepoint(savepoint);
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback(savepoint);
+            c.releaseSavepoint(savepoint);
+            return new Failed(e);
+        }
+    }
+
+    private static void fail(List<Pending<?>> batch, Throwable cause) {
+        for (Pending<?> pending : batch) {
+            pending.result().completeExceptionally(cause);
+        }
+    }
+
+    private static void pragma(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.attache.meta;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Concurrent write transactions commit together, and each still succeeds or fails alone. */
+class GroupCommitTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFailingTransactionInABatchLeavesTheOthersCommitted() throws Exception {
+        try (Database db = Database.open(dir.resolve("g.db"), true)) {
+            int writers = 40;
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            CountDownLatch go = new CountDownLatch(1);
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int i = 0; i < writers; i++) {
+                    int n = i;
+                    futures.add(pool.submit(() -> {
+                        go.await();
+                        return db.write(c -> {
+                            Users.insert(c, "user" + n, "hash", null, 1);
+                            if (n % 5 == 0) {
+                                throw new SQLException("refused " + n);
+                            }
+                            return n;
+                        });
+                    }));
+                }
+                go.countDown();
+                int failed = 0;
+                for (int i = 0; i < writers; i++) {
+                    try {
+                        futures.get(i).get(30, TimeUnit.SECONDS);
+                        assertTrue(i % 5 != 0);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        assertTrue(e.getCause() instanceof SQLException && e.getCause().getMessage().equals("refused " + i));
+                        failed++;
+                    }
+                }
+                assertEquals(8, failed);
+            } finally {
+                pool.shutdownNow();
+            }
+            List<User> users = db.read(Users::all);
+            assertEquals(32, users.size(), "every transaction that returned was committed, no failed one");
+            assertTrue(users.stream().noneMatch(u -> Integer.parseInt(u.name().substring(4)) % 5 == 0));
+        }
+    }
+
+    @Test
+    void aWriteInsideAWriteIsRefusedRatherThanDeadlocking() throws Exception {
+        try (Database db = Database.open(dir.resolve("n.db"), false)) {
+            assertThrows(IllegalStateException.class, () -> db.write(c -> db.write(c2 -> 1)));
+            int seven = db.write(c -> 7);
+            assertEquals(7, seven, "the committer carries on");
+        }
+    }
+}
