@@ -9,14 +9,14 @@
 # What each row means, and a run on a reference machine: README, section "Performance".
 #
 # Knobs (environment), for quick trial runs; the defaults are the published benchmark:
-#   BENCH_FILE_MIB=1024  BENCH_RUNS=3  BENCH_RANGE_READS=1000  BENCH_SMALL_FILES=1000
+#   BENCH_FILE_MIB=1024  BENCH_RUNS=5  BENCH_RANGE_READS=1000  BENCH_SMALL_FILES=1000
 #   BENCH_CLIENTS=8  BENCH_LISTING=2000  BENCH_PROPFIND_RUNS=5  BENCH_XMX=256m
 #   BENCH_HUGE_MIB=4096  BENCH_HUGE_XMX=192m  BENCH_SEED=20240601  BENCH_KEEP=1 (keep temp dirs)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FILE_MIB=${BENCH_FILE_MIB:-1024}
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 RANGE_READS=${BENCH_RANGE_READS:-1000}
 SMALL_FILES=${BENCH_SMALL_FILES:-1000}
 CLIENTS=${BENCH_CLIENTS:-8}
@@ -31,6 +31,7 @@ declare -A LABEL=([attache]="Attaché" [apache]="Apache mod_dav_fs" [rclone]="rc
 declare -A PID=() URL=() R=()
 WORK="" SHM="" SAMPLER=""
 JAR=$ROOT/target/attache.jar
+HZ=$(getconf CLK_TCK)
 
 # Attaché runs on its defaults: no ATTACHE_* setting from the caller's environment.
 while read -r name; do unset "$name"; done < <(compgen -e | grep '^ATTACHE_' || true)
@@ -58,7 +59,7 @@ build() {
     fi
     # The load client needs the JDK only; compiling it alone takes a second, not a test-compile.
     mkdir -p "$WORK/client"
-    javac -d "$WORK/client" "$ROOT/src/test/java/io/attache/bench/LoadClient.java"
+    javac -d "$WORK/client" "$ROOT"/src/test/java/io/attache/bench/*.java
 }
 
 check_space() {
@@ -241,18 +242,48 @@ peak_rss() {
 
 # --- Measurements ------------------------------------------------------------------------------
 
+# CPU time (user + system, in clock ticks) of a server's processes so far.
+cpu_ticks() {
+    local pid total=0
+    for pid in ${PID[$1]} $(pgrep -P "${PID[$1]}" || true); do
+        total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+# The same untimed warm-up for every server before anything is measured: one PUT and GET of the
+# big file, small uploads and listings. It matters for the JVM's JIT only (a cold Attaché
+# encrypts through the JDK's interpreted GHASH until C2 compiles it); the others pay it too.
+warm_up() {
+    local code
+    for server in "${SERVERS[@]}"; do
+        code=$(dav "$server" -T "$SRC" -o /dev/null -w '%{http_code}' "${URL[$server]}big.bin")
+        [[ $code == 201 ]] || die "${LABEL[$server]} warm-up PUT: status $code"
+        dav "$server" -o /dev/null "${URL[$server]}big.bin"
+        mkcol "$server" warmup
+        client "$server" upload --url "${URL[$server]}warmup/" --count 300 --size 4096 --clients "$CLIENTS" \
+            --seed "$((SEED + 2))" >/dev/null || die "${LABEL[$server]} warm-up uploads"
+        for _ in 1 2 3; do
+            dav "$server" -o /dev/null -X PROPFIND -H 'Depth: 1' --data-binary "$PROPFIND_ALLPROP" "${URL[$server]}warmup/"
+        done
+        say "warmed up ${LABEL[$server]}"
+    done
+}
 
 # The 1 GiB file: PUT and GET, interleaved across servers so that load from elsewhere on the
 # machine spreads over all of them. Every GET lands in /dev/shm and its SHA-256 is checked
 # after the clock stopped.
 big_file() {
-    declare -A puts=() gets=()
-    local bytes=$((FILE_MIB * 1024 * 1024)) out code seconds
+    declare -A puts=() gets=() put_cpu=() get_cpu=()
+    local bytes=$((FILE_MIB * 1024 * 1024)) out code seconds ticks
     for run in $(seq "$RUNS"); do
         for server in "${SERVERS[@]}"; do
             sync
+            ticks=$(cpu_ticks "$server")
             out=$(dav "$server" -T "$SRC" -o /dev/null -w '%{http_code} %{time_total}' "${URL[$server]}big.bin")
+            put_cpu[$server]=$((${put_cpu[$server]:-0} + $(cpu_ticks "$server") - ticks))
             read -r code seconds <<<"$out"
             [[ $code == 201 || $code == 204 ]] || die "${LABEL[$server]} PUT big.bin: status $code"
             puts[$server]+=" $(awk -v b="$bytes" -v s="$seconds" 'BEGIN {printf "%.1f", b / s / 1e6}')"
@@ -262,7 +293,9 @@ big_file() {
     for run in $(seq "$RUNS"); do
         for server in "${SERVERS[@]}"; do
             sync
+            ticks=$(cpu_ticks "$server")
             out=$(dav "$server" -o "$SHM/get.bin" -w '%{http_code} %{time_total}' "${URL[$server]}big.bin")
+            get_cpu[$server]=$((${get_cpu[$server]:-0} + $(cpu_ticks "$server") - ticks))
             read -r code seconds <<<"$out"
             [[ $code == 200 ]] || die "${LABEL[$server]} GET big.bin: status $code"
             [[ $(sha256sum <"$SHM/get.bin" | cut -d' ' -f1) == "$SRC_SHA" ]] || die "${LABEL[$server]} GET big.bin: SHA-256 differs"
@@ -276,6 +309,8 @@ big_file() {
         R[put.$server]=$(median ${puts[$server]})
         # shellcheck disable=SC2086
         R[get.$server]=$(median ${gets[$server]})
+        R[put_cpu.$server]=$(awk -v t="${put_cpu[$server]}" -v hz="$HZ" -v n="$RUNS" 'BEGIN {printf "%.2f", t / hz / n}')
+        R[get_cpu.$server]=$(awk -v t="${get_cpu[$server]}" -v hz="$HZ" -v n="$RUNS" 'BEGIN {printf "%.2f", t / hz / n}')
         R[putruns.$server]=${puts[$server]# }
         R[getruns.$server]=${gets[$server]# }
     done
@@ -297,7 +332,8 @@ range_reads() {
     local out
     for server in "${SERVERS[@]}"; do
         sync
-        out=$(client "$server" ranges --url "${URL[$server]}big.bin" --source "$SRC" --count "$RANGE_READS" --seed "$SEED") \
+        out=$(client "$server" ranges --url "${URL[$server]}big.bin" --source "$SRC" --count "$RANGE_READS" \
+            --warmup 300 --seed "$SEED") \
             || die "${LABEL[$server]} range reads"
         R[p50.$server]=$(field "$out" p50_ms)
         R[p99.$server]=$(field "$out" p99_ms)
@@ -399,6 +435,8 @@ discord_rows() {
 
 # --- Report ------------------------------------------------------------------------------------
 
+size_label() { (($1 % 1024 == 0)) && echo "$(($1 / 1024)) GiB" || echo "$1 MiB"; }
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f×", a / b; else print "–"}'; }
 
 row() {
@@ -422,10 +460,10 @@ targets() {
     echo "| PUT ≥ 1.0× Apache | $put_ap | $(verdict "${put_ap%×}" '>=' 1.0) |"
     echo "| PUT ≥ 1.5× rclone crypt | $put_rc | $(verdict "${put_rc%×}" '>=' 1.5) |"
     echo "| GET ≥ 1.5× rclone crypt | $get_rc | $(verdict "${get_rc%×}" '>=' 1.5) |"
-    echo "| PROPFIND allprop, 2,000 files, no slower than Apache (time ≤ 1.0×) | $pf_all | $(verdict "${pf_all%×}" '<=' 1.0) |"
+    echo "| PROPFIND allprop, $LISTING files, no slower than Apache (time ≤ 1.0×) | $pf_all | $(verdict "${pf_all%×}" '<=' 1.0) |"
     echo "| PROPFIND 4 properties, no slower than Apache (time ≤ 1.0×) | $pf_named | $(verdict "${pf_named%×}" '<=' 1.0) |"
     echo "| allprop answer < 1,000,000 bytes | ${R[pf_allprop_bytes.attache]} bytes | $(verdict "${R[pf_allprop_bytes.attache]}" '<' 1000000) |"
-    echo "| 4 GiB PUT at -Xmx$HUGE_XMX succeeds | ${R[huge]%%,*} | $([[ ${R[huge]} == ok* ]] && echo met || echo "NOT met") |"
+    echo "| $(size_label "$HUGE_MIB") PUT at -Xmx$HUGE_XMX succeeds | ${R[huge]%%,*} | $([[ ${R[huge]} == ok* ]] && echo met || echo "NOT met") |"
     echo "| random seek against the Discord emulator ≈ one round trip | ${R[discord_ttfb]} | |"
 }
 
@@ -441,8 +479,10 @@ All on 127.0.0.1, data under $(dirname "$WORK") (same disk for all), files fit t
 
 | measurement | $a | $p | $c | $a ÷ Apache | $a ÷ rclone | better |
 |---|---|---|---|---|---|---|
-$(row "PUT ${FILE_MIB} MiB, curl, median of $RUNS" put MB/s "higher")
-$(row "GET ${FILE_MIB} MiB, curl, median of $RUNS, SHA-256 checked" get MB/s "higher")
+$(row "PUT $(size_label "$FILE_MIB"), curl, median of $RUNS" put MB/s "higher")
+$(row "GET $(size_label "$FILE_MIB"), curl, median of $RUNS, SHA-256 checked" get MB/s "higher")
+$(row "server CPU time per PUT (user + system)" put_cpu s "lower")
+$(row "server CPU time per GET" get_cpu s "lower")
 $(row "64 KiB range read at a random offset, p50 ($RANGE_READS reads, 1 connection)" p50 ms "lower")
 $(row "64 KiB range read, p99" p99 ms "lower")
 $(row "64 KiB range reads per second" rps /s "higher")
@@ -452,7 +492,7 @@ $(row "PROPFIND allprop, response size" pf_allprop_bytes bytes "lower")
 $(row "PROPFIND Depth 1, $LISTING files, 4 properties, median of $PROPFIND_RUNS" pf_named ms "lower")
 $(row "PROPFIND 4 properties, response size" pf_named_bytes bytes "lower")
 $(row "peak RSS (VmHWM; Apache: sum over its processes)" rss MiB "lower")
-| ${HUGE_MIB} MiB PUT at -Xmx$HUGE_XMX (generated, streamed) | ${R[huge]}; peak RSS ${R[huge_rss]} MiB | | | | | must succeed |
+| $(size_label "$HUGE_MIB") PUT at -Xmx$HUGE_XMX (generated, streamed) | ${R[huge]}; peak RSS ${R[huge_rss]} MiB | | | | | must succeed |
 | Discord emulator: upload throughput ÷ rate-limit ceiling | ${R[discord_upload]} | | | | | higher |
 | Discord emulator: time to first byte of a random seek | ${R[discord_ttfb]} | | | | | lower |
 
@@ -489,6 +529,7 @@ main() {
     say "serving: Attaché ${URL[attache]} (pid ${PID[attache]}), Apache ${URL[apache]} (pid ${PID[apache]}), rclone ${URL[rclone]} (pid ${PID[rclone]})"
     start_sampler
 
+    warm_up
     big_file
     range_reads
     small_files
@@ -507,4 +548,5 @@ main() {
     say "written to $result"
 }
 
-main "$@"
+# Sourcing the script (for a look at one server by hand) defines the functions only.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then main "$@"; fi
