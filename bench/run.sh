@@ -10,7 +10,7 @@
 #
 # Knobs (environment), for quick trial runs; the defaults are the published benchmark:
 #   BENCH_FILE_MIB=1024  BENCH_RUNS=5  BENCH_RANGE_READS=1000  BENCH_SMALL_FILES=1000
-#   BENCH_CLIENTS=8  BENCH_LISTING=2000  BENCH_PROPFIND_RUNS=5  BENCH_XMX=256m
+#   BENCH_CLIENTS=8  BENCH_LISTING=2000  BENCH_PROPFIND_RUNS=9  BENCH_XMX=256m
 #   BENCH_HUGE_MIB=4096  BENCH_HUGE_XMX=192m  BENCH_SEED=20240601  BENCH_KEEP=1 (keep temp dirs)
 set -euo pipefail
 
@@ -21,7 +21,7 @@ RANGE_READS=${BENCH_RANGE_READS:-1000}
 SMALL_FILES=${BENCH_SMALL_FILES:-1000}
 CLIENTS=${BENCH_CLIENTS:-8}
 LISTING=${BENCH_LISTING:-2000}
-PROPFIND_RUNS=${BENCH_PROPFIND_RUNS:-5}
+PROPFIND_RUNS=${BENCH_PROPFIND_RUNS:-9}
 XMX=${BENCH_XMX:-256m}
 HUGE_MIB=${BENCH_HUGE_MIB:-4096}
 HUGE_XMX=${BENCH_HUGE_XMX:-192m}
@@ -253,14 +253,15 @@ cpu_ticks() {
 
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
-# The same untimed warm-up for every server before anything is measured: one PUT and GET of the
-# big file, small uploads and listings. It matters for the JVM's JIT only (a cold Attaché
+# The same untimed warm-up for every server before anything is measured: one PUT and two GETs
+# of the big file, small uploads and listings. It matters for the JVM's JIT only (a cold Attaché
 # encrypts through the JDK's interpreted GHASH until C2 compiles it); the others pay it too.
 warm_up() {
     local code
     for server in "${SERVERS[@]}"; do
         code=$(dav "$server" -T "$SRC" -o /dev/null -w '%{http_code}' "${URL[$server]}big.bin")
         [[ $code == 201 ]] || die "${LABEL[$server]} warm-up PUT: status $code"
+        dav "$server" -o /dev/null "${URL[$server]}big.bin"
         dav "$server" -o /dev/null "${URL[$server]}big.bin"
         mkcol "$server" warmup
         client "$server" upload --url "${URL[$server]}warmup/" --count 300 --size 4096 --clients "$CLIENTS" \
@@ -377,26 +378,30 @@ propfind_once() {
 }
 
 propfind() {
-    local kind body times out
+    local kind body out
+    declare -A times=()
     for server in "${SERVERS[@]}"; do
         mkcol "$server" listing
         client "$server" upload --url "${URL[$server]}listing/" --count "$LISTING" --size 4096 \
             --clients "$CLIENTS" --seed "$((SEED + 1))" >/dev/null || die "${LABEL[$server]} filling the listing folder"
     done
+    sync
     for kind in allprop named; do
         [[ $kind == allprop ]] && body=$PROPFIND_ALLPROP || body=$PROPFIND_NAMED
-        for server in "${SERVERS[@]}"; do
-            sync
-            propfind_once "$server" "$body" >/dev/null # warm-up
-            times=""
-            for _ in $(seq "$PROPFIND_RUNS"); do
+        # Round-robin over the servers, so a burst of load elsewhere hits all of them alike.
+        for run in $(seq 0 "$PROPFIND_RUNS"); do
+            for server in "${SERVERS[@]}"; do
                 out=$(propfind_once "$server" "$body")
-                times+=" ${out% *}"
+                ((run == 0)) && continue # warm-up
+                times[$server]+=" ${out% *}"
+                R[pf_${kind}_bytes.$server]=${out#* }
             done
+        done
+        for server in "${SERVERS[@]}"; do
             # shellcheck disable=SC2086
-            R[pf_$kind.$server]=$(awk -v s="$(median $times)" 'BEGIN {printf "%.1f", s * 1000}')
-            R[pf_${kind}_bytes.$server]=${out#* }
-            say "PROPFIND $kind ${LABEL[$server]}: ${R[pf_$kind.$server]} ms, ${out#* } bytes"
+            R[pf_$kind.$server]=$(awk -v s="$(median ${times[$server]})" 'BEGIN {printf "%.1f", s * 1000}')
+            times[$server]=""
+            say "PROPFIND $kind ${LABEL[$server]}: ${R[pf_$kind.$server]} ms, ${R[pf_${kind}_bytes.$server]} bytes"
         done
     done
 }
