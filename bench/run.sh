@@ -480,7 +480,8 @@ report() {
 Machine: $(nproc) cores ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/^MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, Linux $(uname -r); load average $LOAD_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after.
 Attaché $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src pom.xml || echo "+changes"), $(java -version 2>&1 | head -1), -Xmx$XMX, default settings, Basic auth.
 $(apache2 -v | head -1 | cut -d' ' -f3-) with mod_dav_fs, Debian's mpm_event settings, no auth. $(rclone version | head -1) serve webdav over crypt on a local folder, defaults (--vfs-cache-mode off), no auth.
-All on 127.0.0.1, data under $(dirname "$WORK") (same disk for all), files fit the page cache. MB = 10^6 bytes.
+All on 127.0.0.1, data under $(dirname "$WORK") (same disk for all), files fit the page cache; load client and servers share the cores. Every server got the same untimed warm-up first. MB = 10^6 bytes.
+Not like for like: Attaché fsyncs every chunk file, its directory and each database commit before it answers a PUT; Apache mod_dav_fs and rclone's local backend never fsync (their PUT ends in the page cache). Apache stores plaintext; rclone crypt and Attaché encrypt.
 
 | measurement | $a | $p | $c | $a ÷ Apache | $a ÷ rclone | better |
 |---|---|---|---|---|---|---|
