@@ -239,6 +239,9 @@ public final class LoadClient {
         if (value == null) {
             throw new IllegalArgumentException("missing --" + name);
         }
+        if (List.of("count", "size", "clients").contains(name) && Long.parseLong(value) < 1) {
+            throw new IllegalArgumentException("--" + name + " must be at least 1");
+        }
         return value;
     }
 
