@@ -97,7 +97,8 @@ public final class Attache implements AutoCloseable {
         WriteJournal journal = new WriteJournal(db, clock);
         ChunkWriter writer = new ChunkWriter(store, masterKey, buffers, uploaders, journal, chunkSize,
                 config.uploadConcurrency());
-        this.reader = new RangeReader(store, masterKey, fetchers, config.readAhead(), 2 * config.uploadBuffers());
+        this.reader = new RangeReader(store, masterKey, fetchers, config.readAhead(),
+                new BufferPool(chunkSize, 2 * config.uploadBuffers(), 0));
         ChunkWriter backupWriter = new ChunkWriter(store, masterKey, buffers, uploaders, ORPHANS_FOUND_BY_GC, chunkSize,
                 config.uploadConcurrency());
         this.backup = new MetadataBackup(db, store, masterKey, backupWriter, reader, clock, config.backupKeep(),
@@ -261,7 +262,8 @@ public final class Attache implements AutoCloseable {
             MasterKey key = loadMasterKey(config);
             ExecutorService fetchers = Executors.newFixedThreadPool(2, daemon("attache-restore"));
             try {
-                RangeReader reader = new RangeReader(store, key, fetchers, config.readAhead(), 4);
+                RangeReader reader = new RangeReader(store, key, fetchers, config.readAhead(),
+                        new BufferPool(ChunkFormat.largestChunkFitting(10 << 20), 4, 0));
                 return MetadataBackup.restoreNewest(store, key, reader, db);
             } finally {
                 fetchers.shutdownNow();

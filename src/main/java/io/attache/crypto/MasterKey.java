@@ -31,6 +31,14 @@ public final class MasterKey {
     private final SecretKeySpec backupKey;
     private final String keyId;
     private final SecureRandom random = new SecureRandom();
+    /** Getting a Cipher looks the provider up each time; every read unwraps a key, so keep one per thread. */
+    private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks AES-GCM", e);
+        }
+    });
 
     private MasterKey(byte[] raw) {
         if (raw.length != ChunkFormat.KEY_SIZE) {
@@ -90,7 +98,7 @@ public final class MasterKey {
         System.arraycopy(nonce, 0, out, 1, nonce.length);
         byte[] plain = key.secretKey().getEncoded();
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = GCM.get();
             cipher.init(Cipher.ENCRYPT_MODE, wrapKey, new GCMParameterSpec(ChunkFormat.TAG_SIZE * 8, nonce));
             cipher.updateAAD(wrapAad(key.contentIdUnsafe()));
             cipher.doFinal(plain, 0, plain.length, out, 1 + nonce.length);
@@ -114,7 +122,7 @@ public final class MasterKey {
         }
         byte[] plain = null;
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = GCM.get();
             cipher.init(Cipher.DECRYPT_MODE, wrapKey,
                     new GCMParameterSpec(ChunkFormat.TAG_SIZE * 8, wrapped, 1, ChunkFormat.NONCE_SIZE));
             cipher.updateAAD(wrapAad(contentId));

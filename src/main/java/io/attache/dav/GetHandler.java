@@ -26,13 +26,14 @@ final class GetHandler extends DavHandler {
     @Override
     void handle(DavExchange ex) throws FsException, DavException, IOException {
         Drive drive = ex.drive();
-        Entry entry = drive.get(ex.path());
-        if (entry.folder()) {
-            FolderIndex.send(ex, drive, entry);
+        OpenFile file;
+        try {
+            file = drive.open(ex.path());
+        } catch (FsException.NotAllowed folder) {
+            FolderIndex.send(ex, drive, drive.get(ex.path()));
             return;
         }
-        OpenFile file = drive.open(ex.path());
-        entry = file.entry();
+        Entry entry = file.entry();
         ex.setHeader("Accept-Ranges", "bytes");
         ex.setHeader("ETag", entry.etag());
         ex.setHeader("Last-Modified", HttpDates.http(entry.modified()));

@@ -55,6 +55,15 @@ public final class BufferPool {
         return buffer != null ? buffer : new byte[bufferSize];
     }
 
+    /** A buffer if one is free right now, else null. */
+    public byte[] tryAcquire() {
+        if (!permits.tryAcquire()) {
+            return null;
+        }
+        byte[] buffer = free.poll();
+        return buffer != null ? buffer : new byte[bufferSize];
+    }
+
     public void release(byte[] buffer) {
         if (buffer.length != bufferSize) {
             throw new IllegalArgumentException("not a buffer of this pool");

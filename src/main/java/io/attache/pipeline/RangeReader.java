@@ -21,7 +21,8 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves a plaintext byte range of stored content. The range is mapped by {@link ChunkLayout} onto
@@ -43,18 +44,20 @@ public final class RangeReader {
     private final MasterKey masterKey;
     private final ExecutorService fetchers;
     private final int readAhead;
-    private final Semaphore readAheadPermits;
+    private final BufferPool readAheadBuffers;
 
     /**
-     * @param readAhead       chunks fetched ahead of the one being sent, per read
-     * @param readAheadBudget chunks held in memory for read-ahead across all reads
+     * @param readAhead        chunks fetched ahead of the one being sent, per read
+     * @param readAheadBuffers buffers of one chunk's plaintext that read-ahead borrows, shared by all
+     *                         reads; none free means no read-ahead, never waiting
      */
-    public RangeReader(ChunkStore store, MasterKey masterKey, ExecutorService fetchers, int readAhead, int readAheadBudget) {
+    public RangeReader(ChunkStore store, MasterKey masterKey, ExecutorService fetchers, int readAhead,
+                       BufferPool readAheadBuffers) {
         this.store = store;
         this.masterKey = masterKey;
         this.fetchers = fetchers;
         this.readAhead = Math.max(0, readAhead);
-        this.readAheadPermits = new Semaphore(Math.max(0, readAheadBudget));
+        this.readAheadBuffers = readAheadBuffers;
     }
 
     /** Writes plaintext bytes {@code [offset, offset + length)} of {@code content} to {@code out}. */
@@ -71,27 +74,46 @@ public final class RangeReader {
                 ChunkLayout.Span span = spans.get(i);
                 Prefetch ready = !ahead.isEmpty() && ahead.peekFirst().span == span ? ahead.removeFirst() : null;
                 next = Math.max(next, i + 1);
-                while (next < spans.size() && ahead.size() < readAhead && readAheadPermits.tryAcquire()) {
-                    ChunkLayout.Span later = spans.get(next++);
-                    ahead.addLast(new Prefetch(later, fetchers.submit(() -> fetchSpan(content, key, later))));
+                while (next < spans.size() && ahead.size() < readAhead
+                        && spans.get(next).take() <= readAheadBuffers.bufferSize()) {
+                    byte[] buffer = readAheadBuffers.tryAcquire();
+                    if (buffer == null) {
+                        break;
+                    }
+                    ahead.addLast(prefetch(content, key, spans.get(next++), buffer));
                 }
                 if (ready == null) {
                     streamSpan(content, key, span, out);
                     continue;
                 }
                 try {
-                    byte[] plain = ready.await();
-                    out.write(plain, 0, plain.length);
+                    ready.await();
+                    out.write(ready.buffer, 0, (int) span.take());
                 } finally {
-                    readAheadPermits.release();
+                    ready.release();
                 }
             }
         } finally {
             for (Prefetch p : ahead) {
-                p.future.cancel(true);
-                readAheadPermits.release();
+                p.abandon();
             }
         }
+    }
+
+    private Prefetch prefetch(Content content, ContentKey key, ChunkLayout.Span span, byte[] buffer) {
+        Prefetch p = new Prefetch(span, buffer);
+        p.future = fetchers.submit(() -> {
+            if (!p.started.compareAndSet(false, true)) {
+                return null;
+            }
+            try {
+                fetchSpan(content, key, span, buffer);
+                return null;
+            } finally {
+                p.release();
+            }
+        });
+        return p;
     }
 
     /** Streams one span segment by segment: the first bytes leave after the first segment. */
@@ -109,21 +131,19 @@ public final class RangeReader {
         }
     }
 
-    /** Fetches and decrypts a whole span into memory, for read-ahead. */
-    private byte[] fetchSpan(Content content, ContentKey key, ChunkLayout.Span span) throws IOException {
-        byte[] out = new byte[(int) span.take()];
+    /** Fetches and decrypts a whole span into {@code out}, for read-ahead. */
+    private void fetchSpan(Content content, ContentKey key, ChunkLayout.Span span, byte[] out) throws IOException {
         byte[] plain = new byte[ChunkFormat.SEGMENT_SIZE];
         int written = 0;
         try (SpanSource source = new SpanSource(content, key, span)) {
             for (int segment = span.firstSegment(); segment <= span.lastSegment(); segment++) {
                 int n = source.next(plain);
                 int skip = segment == span.firstSegment() ? span.skip() : 0;
-                int take = Math.min(n - skip, out.length - written);
+                int take = (int) Math.min(n - skip, span.take() - written);
                 System.arraycopy(plain, skip, out, written, take);
                 written += take;
             }
         }
-        return out;
     }
 
     /**
@@ -213,10 +233,26 @@ public final class RangeReader {
         }
     }
 
-    private record Prefetch(ChunkLayout.Span span, Future<byte[]> future) {
-        byte[] await() throws IOException {
+    /**
+     * A span being fetched into a borrowed buffer, which goes back to the pool once both the fetch
+     * and the reader are done with it: a cancelled fetch never writes into a buffer that someone
+     * else has borrowed since, and a fetch that never started gives its share up at once.
+     */
+    private final class Prefetch {
+        final ChunkLayout.Span span;
+        final byte[] buffer;
+        final AtomicBoolean started = new AtomicBoolean();
+        private final AtomicInteger owners = new AtomicInteger(2);
+        Future<Void> future;
+
+        Prefetch(ChunkLayout.Span span, byte[] buffer) {
+            this.span = span;
+            this.buffer = buffer;
+        }
+
+        void await() throws IOException {
             try {
-                return future.get();
+                future.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while reading ahead");
@@ -225,6 +261,21 @@ public final class RangeReader {
                     throw io;
                 }
                 throw new IOException("reading ahead failed", e.getCause());
+            }
+        }
+
+        /** The reader no longer needs this span: stop the fetch if it has not started. */
+        void abandon() {
+            future.cancel(true);
+            if (started.compareAndSet(false, true)) {
+                release();
+            }
+            release();
+        }
+
+        void release() {
+            if (owners.decrementAndGet() == 0) {
+                readAheadBuffers.release(buffer);
             }
         }
     }

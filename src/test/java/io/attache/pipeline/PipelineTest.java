@@ -81,7 +81,7 @@ class PipelineTest {
     }
 
     RangeReader reader(int readAhead) {
-        return new RangeReader(store, key, pool, readAhead, 8);
+        return new RangeReader(store, key, pool, readAhead, new BufferPool(CHUNK, 8, 0));
     }
 
     static byte[] random(int size, long seed) {
@@ -203,6 +203,41 @@ class PipelineTest {
     }
 
     @Test
+    void readAheadBuffersAllComeBackEvenWhenTheClientGoesAway() throws Exception {
+        byte[] data = random(12 * CHUNK, 21);
+        Content content = writer(4).write(new ByteArrayInputStream(data), Long.MAX_VALUE);
+        BufferPool readAhead = new BufferPool(CHUNK, 3, 0);
+        RangeReader reader = new RangeReader(store, key, pool, 3, readAhead);
+        for (int attempt = 0; attempt < 20; attempt++) {
+            int cutAfter = (attempt + 1) * CHUNK / 2;
+            java.io.OutputStream leaving = new java.io.OutputStream() {
+                int written;
+
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[]{(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    written += len;
+                    if (written > cutAfter) {
+                        throw new IOException("client went away");
+                    }
+                }
+            };
+            assertThrows(IOException.class, () -> reader.copy(content, 0, data.length, leaving));
+        }
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        reader.copy(content, 0, data.length, whole);
+        assertArrayEquals(data, whole.toByteArray(), "reads still work after abandoned ones");
+        for (int wait = 0; wait < 100 && readAhead.available() < readAhead.capacity(); wait++) {
+            Thread.sleep(50);
+        }
+        assertEquals(readAhead.capacity(), readAhead.available(), "no read-ahead buffer leaked");
+    }
+
+    @Test
     void aDamagedCachedCopyIsDroppedAndTheStoreReadInstead() throws Exception {
         java.nio.file.Path cacheDir = dir.resolve("cache");
         io.attache.store.CachingChunkStore cached = new io.attache.store.CachingChunkStore(store, cacheDir, 100 << 20);
@@ -217,7 +252,7 @@ class PipelineTest {
             }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new RangeReader(cached, key, pool, 0, 8).copy(content, 0, data.length, out);
+        new RangeReader(cached, key, pool, 0, new BufferPool(CHUNK, 8, 0)).copy(content, 0, data.length, out);
         assertArrayEquals(data, out.toByteArray());
         assertEquals(0, cached.cachedBytes(), "the damaged copies were dropped");
     }

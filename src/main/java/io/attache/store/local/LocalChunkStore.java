@@ -34,6 +34,7 @@ public final class LocalChunkStore implements ChunkStore {
 
     public static final String SCHEME = "local";
     private static final Pattern NAME = Pattern.compile("[0-9a-f]{16,64}");
+    private static final int WRITE_SLICE = 1 << 20;
     private static final Pattern POINTER_NAME = Pattern.compile("[a-z0-9-]{1,40}");
     /** Large enough for any chunk size Attaché allows; a bound keeps a bad config from filling the disk with one file. */
     public static final long DEFAULT_MAX_OBJECT_SIZE = 1L << 30;
@@ -189,8 +190,11 @@ public final class LocalChunkStore implements ChunkStore {
         Path temp = tmp.resolve(target.getFileName() + "." + HexFormat.of().toHexDigits(random.nextLong()) + ".tmp");
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                // In slices: the JDK copies a heap buffer into a temporary direct one of the same size and
+                // keeps it per thread, which for whole chunks would pin 10 MiB of native memory per uploader.
                 while (bytes.hasRemaining()) {
-                    out.write(bytes);
+                    int n = Math.min(WRITE_SLICE, bytes.remaining());
+                    bytes.position(bytes.position() + out.write(bytes.slice(bytes.position(), n)));
                 }
                 if (durable) {
                     out.force(true);

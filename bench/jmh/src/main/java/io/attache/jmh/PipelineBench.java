@@ -105,7 +105,7 @@ public class PipelineBench {
             }
         };
         writer = new ChunkWriter(store, key, new BufferPool(ChunkFormat.cipherChunkSize(chunk), 8, 60_000), pool, none, chunk, 4);
-        reader = new RangeReader(store, key, pool, 2, 8);
+        reader = new RangeReader(store, key, pool, 2, new BufferPool(chunk, 8, 0));
         data = new byte[SIZE];
         new SecureRandom().nextBytes(data);
         written = writer.write(new ByteArrayInputStream(data), Long.MAX_VALUE);
