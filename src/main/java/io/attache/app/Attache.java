@@ -5,6 +5,7 @@ import io.attache.crypto.Argon2id;
 import io.attache.crypto.ChunkFormat;
 import io.attache.crypto.KeyFile;
 import io.attache.crypto.MasterKey;
+import io.attache.crypto.SegmentCipher;
 import io.attache.dav.DavEngine;
 import io.attache.dav.DavSettings;
 import io.attache.fs.BackupPointer;
@@ -130,6 +131,10 @@ public final class Attache implements AutoCloseable {
      */
     public AttacheServer serve() throws Exception {
         lockDataDirectory();
+        Thread warmUp = new Thread(() -> SegmentCipher.warmUp(20_000), "attache-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.setPriority(Thread.MIN_PRIORITY);
+        warmUp.start();
         long started = System.currentTimeMillis();
         collector.recoverAbandonedWrites(started);
         housekeeper.every(config.gcInterval(), "empty expired trash", trash::purgeExpired)

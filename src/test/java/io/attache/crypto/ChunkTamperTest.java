@@ -49,6 +49,12 @@ class ChunkTamperTest {
     }
 
     @Test
+    void warmingUpLeavesTheCipherWorking() throws Exception {
+        SegmentCipher.warmUp(500);
+        assertArrayEquals(plain, ChunkCodec.decrypt(cipher, key, 5, ChunkCodec.encrypt(SegmentCipher.forThread(), key, 5, plain), PLAIN));
+    }
+
+    @Test
     void twoEncryptionsOfTheSameChunkDiffer() {
         assertNotEquals(Arrays.toString(chunk), Arrays.toString(ChunkCodec.encrypt(cipher, key, 5, plain)));
     }
