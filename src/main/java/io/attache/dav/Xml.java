@@ -123,6 +123,10 @@ public final class Xml {
     }
 
     static void escapeText(String text, StringBuilder out) {
+        if (plain(text)) {
+            out.append(text);
+            return;
+        }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             switch (c) {
@@ -135,7 +139,22 @@ public final class Xml {
         }
     }
 
+    /** True when nothing in {@code text} needs escaping, the usual case for names and values. */
+    private static boolean plain(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '<' || c == '>' || c == '&' || c == '"' || c < 0x20) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static void escapeAttribute(String text, StringBuilder out) {
+        if (plain(text)) {
+            out.append(text);
+            return;
+        }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             switch (c) {

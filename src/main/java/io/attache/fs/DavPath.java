@@ -140,6 +140,14 @@ public final class DavPath {
     }
 
     static void encodeSegment(String name, StringBuilder out) {
+        boolean plain = true;
+        for (int i = 0; i < name.length() && plain; i++) {
+            plain = name.charAt(i) < 0x80 && isUnreserved(name.charAt(i));
+        }
+        if (plain) {
+            out.append(name);
+            return;
+        }
         for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
             if (isUnreserved(c)) {

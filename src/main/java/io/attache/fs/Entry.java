@@ -5,10 +5,16 @@ import java.time.Instant;
 /**
  * A folder or file as the WebDAV layer sees it: where it is and what it looks like at one moment.
  *
- * @param etag strong entity tag of a file's content; null for folders
+ * @param etag              strong entity tag of a file's content; null for folders
+ * @param storedContentType the type the client gave when it wrote the file, if it gave a specific one
  */
-public record Entry(long id, DavPath path, boolean folder, long size, String etag, String contentType,
+public record Entry(long id, DavPath path, boolean folder, long size, String etag, String storedContentType,
                     Instant created, Instant modified) {
+
+    /** The media type: what the client said when it was specific, else guessed from the name; null for folders. */
+    public String contentType() {
+        return folder ? null : ContentTypes.of(storedContentType, name());
+    }
 
     public String name() {
         return path.isRoot() ? "" : path.name();

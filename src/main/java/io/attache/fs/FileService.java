@@ -90,7 +90,7 @@ public final class FileService {
 
     static Entry entry(Node node, DavPath path) {
         return new Entry(node.id(), path, node.isFolder(), node.isFolder() ? 0 : node.size(), node.etag(),
-                node.isFolder() ? null : ContentTypes.of(node.contentType(), node.name()),
+                node.contentType(),
                 instant(node.createdAt()), instant(node.modifiedAt()));
     }
 
