@@ -70,13 +70,13 @@ final class LiveProperties {
         }
         switch (name.name()) {
             case "resourcetype" -> out.propertyXml(Xml.DAV, "resourcetype", entry.folder() ? "<D:collection/>" : null);
-            case "creationdate" -> out.property(Xml.DAV, "creationdate", HttpDates.iso(entry.created()));
-            case "getlastmodified" -> out.property(Xml.DAV, "getlastmodified", HttpDates.http(entry.modified()));
+            case "creationdate" -> out.propertyPlain(Xml.DAV, "creationdate", HttpDates.iso(entry.created()));
+            case "getlastmodified" -> out.propertyPlain(Xml.DAV, "getlastmodified", HttpDates.http(entry.modified()));
             case "getcontentlength" -> {
                 if (entry.folder()) {
                     return false;
                 }
-                out.property(Xml.DAV, "getcontentlength", Long.toString(entry.size()));
+                out.propertyPlain(Xml.DAV, "getcontentlength", Long.toString(entry.size()));
             }
             case "getcontenttype" -> {
                 if (entry.folder()) {
@@ -88,7 +88,7 @@ final class LiveProperties {
                 if (entry.etag() == null) {
                     return false;
                 }
-                out.property(Xml.DAV, "getetag", entry.etag());
+                out.propertyPlain(Xml.DAV, "getetag", entry.etag());
             }
             case "lockdiscovery" -> out.propertyXml(Xml.DAV, "lockdiscovery", LockXml.discovery(context.locks(entry)));
             case "supportedlock" -> out.propertyXml(Xml.DAV, "supportedlock", LockXml.SUPPORTED);

@@ -15,22 +15,24 @@ import java.nio.charset.StandardCharsets;
 final class MultistatusWriter implements AutoCloseable {
 
     private final OutputStream out;
-    private final StringBuilder xml = new StringBuilder(1024);
+    private static final int FLUSH_AT = 32 * 1024;
+    private final StringBuilder xml = new StringBuilder(FLUSH_AT + 4096);
 
     MultistatusWriter(OutputStream stream) throws IOException {
         this.out = new BufferedOutputStream(stream, 64 * 1024);
         xml.append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<D:multistatus xmlns:D=\"DAV:\">");
     }
 
+    /** {@code href} is percent-encoded, which leaves nothing to escape for XML. */
     void startResponse(String href) {
-        xml.append("<D:response><D:href>");
-        Xml.escapeText(href, xml);
-        xml.append("</D:href>");
+        xml.append("<D:response><D:href>").append(href).append("</D:href>");
     }
 
     void endResponse() throws IOException {
         xml.append("</D:response>");
-        flushResponse();
+        if (xml.length() >= FLUSH_AT) {
+            flushResponse();
+        }
     }
 
     void startPropstat() {
@@ -58,6 +60,11 @@ final class MultistatusWriter implements AutoCloseable {
         xml.append('>');
         Xml.escapeText(text, xml);
         xml.append("</").append(qualified).append('>');
+    }
+
+    /** A property element with text that needs no escaping (digits, dates, entity tags). */
+    void propertyPlain(String namespace, String name, String text) {
+        propertyXml(namespace, name, text);
     }
 
     /** A property element whose content is already XML (a dead property's stored value, or live markup). */

@@ -100,9 +100,14 @@ public final class DavPath {
     }
 
     public DavPath child(String name) throws FsException.BadRequest {
-        List<String> longer = new ArrayList<>(names);
-        longer.add(checkName(name));
-        return new DavPath(Collections.unmodifiableList(longer));
+        return childTrusted(checkName(name));
+    }
+
+    /** A child whose name is known to be valid: it was read back from the database. */
+    DavPath childTrusted(String name) {
+        String[] longer = names.toArray(new String[names.size() + 1]);
+        longer[names.size()] = name;
+        return new DavPath(List.of(longer));
     }
 
     /** True when this path is {@code other} or lies inside it. */
@@ -142,7 +147,8 @@ public final class DavPath {
     static void encodeSegment(String name, StringBuilder out) {
         boolean plain = true;
         for (int i = 0; i < name.length() && plain; i++) {
-            plain = name.charAt(i) < 0x80 && isUnreserved(name.charAt(i));
+            char c = name.charAt(i);
+            plain = c < 0x80 && UNRESERVED[c];
         }
         if (plain) {
             out.append(name);
@@ -156,6 +162,14 @@ public final class DavPath {
                 out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             }
+        }
+    }
+
+    private static final boolean[] UNRESERVED = new boolean[128];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            UNRESERVED[c] = isUnreserved(c);
         }
     }
 

@@ -401,11 +401,7 @@ public final class Drive {
     }
 
     private static DavPath childPath(DavPath folder, String name) {
-        try {
-            return folder.child(name);
-        } catch (FsException.BadRequest e) {
-            throw new IllegalStateException("the database holds an invalid name under " + folder, e);
-        }
+        return folder.childTrusted(name);
     }
 
     private static FsException.NotFound notFound(DavPath path) {

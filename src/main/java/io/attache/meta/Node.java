@@ -1,13 +1,11 @@
 package io.attache.meta;
 
-import java.util.HexFormat;
-
 /**
- * A folder or a file as the database holds it, with its current version's size and content id
+ * A folder or a file as the database holds it, with its current version's size and content tag
  * for files. Immutable: a snapshot of one row at one moment.
  */
 public record Node(long id, long ownerId, Long parentId, String name, Kind kind, Long versionId,
-                   String contentType, long createdAt, long modifiedAt, long size, byte[] contentId) {
+                   String contentType, long createdAt, long modifiedAt, long size, String contentTag) {
 
     public enum Kind {
         FOLDER("folder"), FILE("file");
@@ -32,13 +30,10 @@ public record Node(long id, long ownerId, Long parentId, String name, Kind kind,
     }
 
     /**
-     * A strong entity tag: the first 64 bits of the random content id, so it changes with every
-     * write of the content and is shared by copies, which hold the same bytes.
+     * A strong entity tag: the first 64 bits of the random content id (read as hex by the query),
+     * so it changes with every write of the content and is shared by copies, which hold the same bytes.
      */
     public String etag() {
-        if (contentId == null) {
-            return null;
-        }
-        return '"' + HexFormat.of().formatHex(contentId, 0, 8) + '"';
+        return contentTag == null ? null : '"' + contentTag + '"';
     }
 }
