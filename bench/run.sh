@@ -254,7 +254,7 @@ cpu_ticks() {
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 # The same untimed warm-up for every server before anything is measured: one PUT and two GETs
-# of the big file, small uploads and listings. It matters for the JVM's JIT only (a cold Attaché
+# of the big file, small uploads and 30 listings of each kind. It matters for the JVM's JIT only (a cold Attaché
 # encrypts through the JDK's interpreted GHASH until C2 compiles it); the others pay it too.
 warm_up() {
     local code
@@ -266,8 +266,9 @@ warm_up() {
         mkcol "$server" warmup
         client "$server" upload --url "${URL[$server]}warmup/" --count 300 --size 4096 --clients "$CLIENTS" \
             --seed "$((SEED + 2))" >/dev/null || die "${LABEL[$server]} warm-up uploads"
-        for _ in 1 2 3; do
+        for _ in $(seq 30); do
             dav "$server" -o /dev/null -X PROPFIND -H 'Depth: 1' --data-binary "$PROPFIND_ALLPROP" "${URL[$server]}warmup/"
+            dav "$server" -o /dev/null -X PROPFIND -H 'Depth: 1' --data-binary "$PROPFIND_NAMED" "${URL[$server]}warmup/"
         done
         say "warmed up ${LABEL[$server]}"
     done

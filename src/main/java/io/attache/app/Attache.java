@@ -143,7 +143,7 @@ public final class Attache implements AutoCloseable {
             housekeeper.every(config.backupInterval(), "back up the metadata", backup::backupNow);
         }
         housekeeper.start();
-        DavEngine engine = new DavEngine(new DavSettings(config.maxXmlBody(), 500,
+        DavEngine engine = new DavEngine(new DavSettings(config.maxXmlBody(), 1_000,
                 config.lockDefaultTimeout().toSeconds(), config.lockMaxTimeout().toSeconds(), config.dropMacMetadata()));
         AttacheServer server = new AttacheServer(engine, files, users).http(config.listen());
         if (config.tlsListen() != null) {

@@ -12,7 +12,7 @@ package io.attache.dav;
 public record DavSettings(int maxXmlBodyBytes, int propfindPageSize, long defaultLockSeconds, long maxLockSeconds,
                           boolean dropMacMetadata) {
 
-    public static final DavSettings DEFAULTS = new DavSettings(1 << 20, 500, 3600, 86_400, false);
+    public static final DavSettings DEFAULTS = new DavSettings(1 << 20, 1_000, 3600, 86_400, false);
 
     public DavSettings {
         if (maxXmlBodyBytes < 1024 || propfindPageSize < 1 || defaultLockSeconds < 1 || maxLockSeconds < 1) {

@@ -22,9 +22,16 @@ public final class DavPath {
     public static final int MAX_DEPTH = 256;
 
     private final List<String> names;
+    /** The percent-encoded form without a trailing slash ("" for the root), made once when first needed. */
+    private String encoded;
 
     private DavPath(List<String> names) {
         this.names = names;
+    }
+
+    private DavPath(List<String> names, String encoded) {
+        this.names = names;
+        this.encoded = encoded;
     }
 
     /**
@@ -107,7 +114,9 @@ public final class DavPath {
     DavPath childTrusted(String name) {
         String[] longer = names.toArray(new String[names.size() + 1]);
         longer[names.size()] = name;
-        return new DavPath(List.of(longer));
+        StringBuilder href = new StringBuilder(base()).append('/');
+        encodeSegment(name, href);
+        return new DavPath(List.of(longer), href.toString());
     }
 
     /** True when this path is {@code other} or lies inside it. */
@@ -117,15 +126,22 @@ public final class DavPath {
 
     /** The percent-encoded form, starting with '/', with a trailing '/' when {@code folder}. */
     public String encoded(boolean folder) {
-        StringBuilder out = new StringBuilder();
-        for (String name : names) {
-            out.append('/');
-            encodeSegment(name, out);
+        String base = base();
+        return folder || base.isEmpty() ? base + "/" : base;
+    }
+
+    private String base() {
+        String e = encoded;
+        if (e == null) {
+            StringBuilder out = new StringBuilder();
+            for (String name : names) {
+                out.append('/');
+                encodeSegment(name, out);
+            }
+            e = out.toString();
+            encoded = e;
         }
-        if (folder || names.isEmpty()) {
-            out.append('/');
-        }
-        return out.toString();
+        return e;
     }
 
     @Override

@@ -68,7 +68,7 @@ public final class Drive {
                 throw new FsException.NotAllowed(folder + " is not a folder");
             }
             List<Entry> out = new ArrayList<>();
-            for (Node child : Nodes.children(c, node.id(), afterName, limit)) {
+            for (Node child : Nodes.children(c, userId, node.id(), afterName, limit)) {
                 out.add(FileService.entry(child, childPath(folder, child.name())));
             }
             return out;
@@ -90,7 +90,7 @@ public final class Drive {
                 throw new FsException.NotAllowed(folder + " is not a folder");
             }
             List<Entry> entries = new ArrayList<>();
-            for (Node child : Nodes.children(c, node.id(), afterName, limit)) {
+            for (Node child : Nodes.children(c, userId, node.id(), afterName, limit)) {
                 entries.add(FileService.entry(child, childPath(folder, child.name())));
             }
             Map<Long, List<StoredProperty>> properties = new HashMap<>();

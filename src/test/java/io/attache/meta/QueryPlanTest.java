@@ -30,7 +30,7 @@ class QueryPlanTest {
 
     static final Map<String, String> STATEMENTS = Map.of(
             "child", Nodes.CHILD,
-            "children", Nodes.CHILDREN_AFTER,
+            "children", Nodes.LISTING_AFTER,
             "root", Nodes.PARENTLESS,
             "chunks", Versions.CHUNKS,
             "due", DeleteQueue.DUE,
