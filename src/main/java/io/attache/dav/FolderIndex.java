@@ -34,7 +34,7 @@ final class FolderIndex {
         int pageSize = ex.settings().propfindPageSize();
         String after = null;
         while (true) {
-            List<Entry> page = drive.list(folder.path(), after, pageSize);
+            List<Entry> page = drive.list(folder, after, pageSize);
             for (Entry child : page) {
                 String label = Xml.escapeText(child.name() + (child.folder() ? "/" : ""));
                 out.write("<li><a href=\"" + Xml.escapeText(child.href()) + "\">" + label + "</a>"

@@ -39,12 +39,12 @@ final class PropfindHandler extends DavHandler {
         try (MultistatusWriter out = new MultistatusWriter(ex.output())) {
             writeEntry(out, drive, target, request, context);
             if (depth == 1 && target.folder()) {
-                writeChildren(out, drive, target.path(), request, context, ex.settings().propfindPageSize());
+                writeChildren(out, drive, target, request, context, ex.settings().propfindPageSize());
             }
         }
     }
 
-    private static void writeChildren(MultistatusWriter out, Drive drive, DavPath folder, PropfindRequest request,
+    private static void writeChildren(MultistatusWriter out, Drive drive, Entry folder, PropfindRequest request,
                                       Context quota, int pageSize) throws FsException, IOException {
         String after = null;
         while (true) {

@@ -61,18 +61,24 @@ public final class Drive {
      * A page of a folder's children in name order: at most {@code limit} after {@code afterName}
      * (null for the first page), so that very large folders are listed without holding them whole.
      */
-    public List<Entry> list(DavPath folder, String afterName, int limit) throws FsException {
-        return fs.read(c -> {
-            Node node = resolve(c, folder).orElseThrow(() -> notFound(folder));
-            if (!node.isFolder()) {
-                throw new FsException.NotAllowed(folder + " is not a folder");
-            }
-            List<Entry> out = new ArrayList<>();
-            for (Node child : Nodes.children(c, userId, node.id(), afterName, limit)) {
-                out.add(FileService.entry(child, childPath(folder, child.name())));
-            }
-            return out;
-        });
+    public List<Entry> list(Entry folder, String afterName, int limit) throws FsException {
+        requireFolder(folder);
+        return fs.read(c -> children(c, folder, afterName, limit));
+    }
+
+    /** A page of children of a folder this drive resolved (a folder deleted since lists as empty). */
+    private List<Entry> children(Connection c, Entry folder, String afterName, int limit) throws SQLException {
+        List<Entry> out = new ArrayList<>();
+        for (Node child : Nodes.children(c, userId, folder.id(), afterName, limit)) {
+            out.add(FileService.entry(child, childPath(folder.path(), child.name())));
+        }
+        return out;
+    }
+
+    private static void requireFolder(Entry folder) throws FsException.NotAllowed {
+        if (!folder.folder()) {
+            throw new FsException.NotAllowed(folder.path() + " is not a folder");
+        }
     }
 
     /** A page of a folder's children with their dead properties. */
@@ -80,23 +86,17 @@ public final class Drive {
     }
 
     /**
-     * Like {@link #list}, with every child's dead properties read in the same transaction by one
+     * Like {@link #list(Entry, String, int)}, with every child's dead properties read in the same transaction by one
      * query, instead of one query per child.
      */
-    public ListedPage listWithProperties(DavPath folder, String afterName, int limit) throws FsException {
+    public ListedPage listWithProperties(Entry folder, String afterName, int limit) throws FsException {
+        requireFolder(folder);
         return fs.read(c -> {
-            Node node = resolve(c, folder).orElseThrow(() -> notFound(folder));
-            if (!node.isFolder()) {
-                throw new FsException.NotAllowed(folder + " is not a folder");
-            }
-            List<Entry> entries = new ArrayList<>();
-            for (Node child : Nodes.children(c, userId, node.id(), afterName, limit)) {
-                entries.add(FileService.entry(child, childPath(folder, child.name())));
-            }
+            List<Entry> entries = children(c, folder, afterName, limit);
             Map<Long, List<StoredProperty>> properties = new HashMap<>();
             if (!entries.isEmpty()) {
                 String last = entries.get(entries.size() - 1).name();
-                Properties.ofChildren(c, node.id(), afterName, last).forEach((id, list) -> properties.put(id,
+                Properties.ofChildren(c, folder.id(), afterName, last).forEach((id, list) -> properties.put(id,
                         list.stream().map(p -> new StoredProperty(p.namespace(), p.name(), p.value())).toList()));
             }
             return new ListedPage(entries, properties);

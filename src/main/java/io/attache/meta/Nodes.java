@@ -25,7 +25,7 @@ public final class Nodes {
      */
     private static final String LISTING = "SELECT n.id, n.name, n.kind = 'folder', n.content_type, n.created_at, "
             + "n.modified_at, v.size, substr(v.content_id, 1, 8), n.version_id "
-            + "FROM node n LEFT JOIN version v ON v.id = n.version_id WHERE n.parent_id = ?";
+            + "FROM node n LEFT JOIN version v ON v.id = n.version_id WHERE n.parent_id = ? AND n.owner_id = ?";
     static final String LISTING_AFTER = LISTING + " AND n.name > ? ORDER BY n.name LIMIT ?";
     static final String PARENTLESS = SELECT + "WHERE n.owner_id = ? AND n.parent_id IS NULL AND n.name = ?";
 
@@ -101,6 +101,7 @@ public final class Nodes {
         try (PreparedStatement p = c.prepareStatement(afterName == null ? LISTING + " ORDER BY n.name LIMIT ?" : LISTING_AFTER)) {
             int i = 1;
             p.setLong(i++, parentId);
+            p.setLong(i++, ownerId);
             if (afterName != null) {
                 p.setString(i++, afterName);
             }
