@@ -41,6 +41,7 @@ final class LiveProperties {
     private static final List<PropertyName> FOLDER_NAMES = List.of(RESOURCETYPE, GETLASTMODIFIED, CREATIONDATE,
             LOCKDISCOVERY, SUPPORTEDLOCK, QUOTA_USED, QUOTA_AVAILABLE);
     private static final Set<PropertyName> PROTECTED = Set.copyOf(FILE_NAMES);
+    private static final Set<PropertyName> FOLDER_NAME_SET = Set.copyOf(FOLDER_NAMES);
 
     private LiveProperties() {
     }
@@ -56,6 +57,11 @@ final class LiveProperties {
     /** Every live property the resource has, for {@code propname}. */
     static List<PropertyName> names(Entry entry) {
         return entry.folder() ? FOLDER_NAMES : FILE_NAMES;
+    }
+
+    /** Whether {@code entry} has the live property {@code name}. */
+    static boolean has(Entry entry, PropertyName name) {
+        return (entry.folder() ? FOLDER_NAME_SET : PROTECTED).contains(name);
     }
 
     /**

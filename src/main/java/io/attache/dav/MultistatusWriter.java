@@ -56,10 +56,10 @@ final class MultistatusWriter implements AutoCloseable {
             propertyXml(namespace, name, null);
             return;
         }
-        String qualified = open(namespace, name);
+        open(namespace, name);
         xml.append('>');
         Xml.escapeText(text, xml);
-        xml.append("</").append(qualified).append('>');
+        close(namespace, name);
     }
 
     /** A property element with text that needs no escaping (digits, dates, entity tags). */
@@ -69,29 +69,38 @@ final class MultistatusWriter implements AutoCloseable {
 
     /** A property element whose content is already XML (a dead property's stored value, or live markup). */
     void propertyXml(String namespace, String name, String content) {
-        String qualified = open(namespace, name);
+        open(namespace, name);
         if (content == null || content.isEmpty()) {
             xml.append("/>");
         } else {
-            xml.append('>').append(content).append("</").append(qualified).append('>');
+            xml.append('>').append(content);
+            close(namespace, name);
         }
     }
 
-    /** Writes the start of an element and returns its qualified name. */
-    private String open(String namespace, String name) {
+    /** Writes the start of an element, without its closing bracket. */
+    private void open(String namespace, String name) {
         xml.append('<');
         if (Xml.DAV.equals(namespace)) {
             xml.append("D:").append(name);
-            return "D:" + name;
-        }
-        if (namespace.isEmpty()) {
+        } else if (namespace.isEmpty()) {
             xml.append(name).append(" xmlns=\"\"");
-            return name;
+        } else {
+            xml.append("N:").append(name).append(" xmlns:N=\"");
+            Xml.escapeAttribute(namespace, xml);
+            xml.append('"');
         }
-        xml.append("N:").append(name).append(" xmlns:N=\"");
-        Xml.escapeAttribute(namespace, xml);
-        xml.append('"');
-        return "N:" + name;
+    }
+
+    /** The end tag matching {@link #open}. */
+    private void close(String namespace, String name) {
+        xml.append("</");
+        if (Xml.DAV.equals(namespace)) {
+            xml.append("D:");
+        } else if (!namespace.isEmpty()) {
+            xml.append("N:");
+        }
+        xml.append(name).append('>');
     }
 
     private void flushResponse() throws IOException {

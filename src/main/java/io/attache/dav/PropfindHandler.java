@@ -114,38 +114,44 @@ final class PropfindHandler extends DavHandler {
 
     private static void named(MultistatusWriter out, Entry entry, List<StoredProperty> dead, List<PropertyName> names,
                               Context quota) throws IOException {
-        Map<PropertyName, StoredProperty> byName = new HashMap<>();
-        for (StoredProperty p : dead) {
-            byName.put(new PropertyName(p.namespace(), p.name()), p);
-        }
-        List<PropertyName> found = new ArrayList<>();
-        List<PropertyName> missing = new ArrayList<>();
-        for (PropertyName name : names) {
-            (byName.containsKey(name) || isLive(name, entry) ? found : missing).add(name);
-        }
-        if (!found.isEmpty()) {
-            out.startPropstat();
-            for (PropertyName name : found) {
-                StoredProperty stored = byName.get(name);
-                if (stored != null) {
-                    out.propertyXml(stored.namespace(), stored.name(), stored.value());
-                } else {
-                    LiveProperties.write(out, name, entry, quota);
-                }
+        Map<PropertyName, StoredProperty> byName = Map.of();
+        if (!dead.isEmpty()) {
+            byName = new HashMap<>();
+            for (StoredProperty p : dead) {
+                byName.put(new PropertyName(p.namespace(), p.name()), p);
             }
+        }
+        List<PropertyName> missing = null;
+        boolean started = false;
+        for (PropertyName name : names) {
+            StoredProperty stored = byName.get(name);
+            if (stored == null && !LiveProperties.has(entry, name)) {
+                if (missing == null) {
+                    missing = new ArrayList<>();
+                }
+                missing.add(name);
+                continue;
+            }
+            if (!started) {
+                out.startPropstat();
+                started = true;
+            }
+            if (stored != null) {
+                out.propertyXml(stored.namespace(), stored.name(), stored.value());
+            } else {
+                LiveProperties.write(out, name, entry, quota);
+            }
+        }
+        if (started) {
             out.endPropstat("200 OK");
         }
-        if (!missing.isEmpty()) {
+        if (missing != null) {
             out.startPropstat();
             for (PropertyName name : missing) {
                 out.propertyXml(name.namespace(), name.name(), null);
             }
             out.endPropstat("404 Not Found");
         }
-    }
-
-    private static boolean isLive(PropertyName name, Entry entry) {
-        return LiveProperties.names(entry).contains(name);
     }
 
     static int depth(String header) throws DavException {
