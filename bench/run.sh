@@ -12,6 +12,8 @@
 #   BENCH_FILE_MIB=1024  BENCH_RUNS=5  BENCH_RANGE_READS=1000  BENCH_SMALL_FILES=1000
 #   BENCH_CLIENTS=8  BENCH_LISTING=2000  BENCH_PROPFIND_RUNS=9  BENCH_XMX=256m
 #   BENCH_HUGE_MIB=4096  BENCH_HUGE_XMX=192m  BENCH_SEED=20240601  BENCH_KEEP=1 (keep temp dirs)
+#   BENCH_DISCORD_CHANNELS=3  BENCH_DISCORD_WINDOWS=3  BENCH_DISCORD_LATENCY_MS=30
+#   BENCH_DISCORD_BANDWIDTH=12500000 (bytes/s per transfer)  BENCH_DISCORD_SEEKS=40
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -81,7 +83,7 @@ free_port() {
     die "no free port found"
 }
 
-is_attache() { [[ $1 == attache || $1 == huge ]]; }
+is_attache() { [[ $1 == attache || $1 == huge || $1 == discord ]]; }
 
 # curl with the credentials the server needs (Attaché only), timeouts, and no 100-continue
 # round trip (so no server pays for one).
@@ -426,17 +428,136 @@ huge_put() {
 }
 
 # --- Attaché against the Discord emulator -------------------------------------------------------
-# Slot for the remote-store rows. They need the Discord emulator (test sources under
-# src/test/java/io/attache/store/discord/emulator/, with latency and bandwidth shaping):
-#   - upload throughput as a fraction of the emulator's rate-limit ceiling (higher is better);
-#   - time to first byte of a random seek in a large file (lower is better; target: about one
-#     CDN round trip for one segment, not a whole chunk).
-# Until that package is in this build, both rows say so.
+# The emulator (test code, bench/discord/emulator.sh) runs as its own process with Discord's
+# upload limit (5 messages per 5 s per channel), a round-trip latency and a per-transfer bandwidth.
+# Attaché uses it as its store with no chunk cache, so every read below really goes to the "CDN".
+#
+# Upload: after a PUT that lets the client learn the buckets, a PUT of one window's worth of
+# chunks (channels x 5) takes t1 (nothing waits for the limit); after the window has reset, a PUT
+# of (windows + 1) windows' worth takes t2. The extra
+# windows cannot go faster than 5 s each, so the fraction of the ceiling is windows x 5 s / (t2 - t1).
+# Seek: time to first byte of 64 KiB ranges at random offsets of the big file (curl), beside the
+# time a plain fetch of one segment straight from the emulator's CDN takes (a signed URL read from
+# the API), and the CDN bytes each seek cost (the emulator counts them).
+DISCORD_CHANNELS=${BENCH_DISCORD_CHANNELS:-3}
+DISCORD_WINDOWS=${BENCH_DISCORD_WINDOWS:-3}
+DISCORD_LATENCY_MS=${BENCH_DISCORD_LATENCY_MS:-30}
+DISCORD_BANDWIDTH=${BENCH_DISCORD_BANDWIDTH:-12500000}
+DISCORD_SEEKS=${BENCH_DISCORD_SEEKS:-40}
+PLAIN_CHUNK=10420224     # chunk-size auto: 159 segments of 65,536 bytes
+SEGMENT_CIPHER=65564     # a segment on the store: nonce + 65,536 bytes + tag
+
+start_emulator() {
+    local dir=$WORK/emulator
+    mkdir -p "$dir"
+    "$ROOT/bench/discord/emulator.sh" ${BENCH_DISCORD_EMULATOR_ARGS:-} --channels "$DISCORD_CHANNELS" --latency "$DISCORD_LATENCY_MS" \
+        --bandwidth "$DISCORD_BANDWIDTH" >"$dir/env" 2>"$dir/log" &
+    PID[emulator]=$!
+    for _ in $(seq 1200); do
+        grep -qx READY "$dir/env" 2>/dev/null && return
+        kill -0 "${PID[emulator]}" 2>/dev/null || { cat "$dir/log" >&2; die "the Discord emulator exited"; }
+        sleep 0.5
+    done
+    die "the Discord emulator did not start"
+}
+
+emulator_counter() { curl -sS --max-time 10 "${EMULATOR_BASE}/_emulator/counters" | awk -F= -v k="$1" '$1 == k {print $2}'; }
+
+percentile() { # p values...
+    local p=$1
+    shift
+    printf '%s\n' "$@" | sort -g | awk -v p="$p" '{v[NR] = $1} END {i = int(NR * p / 100 + 0.999); if (i < 1) i = 1; print v[i]}'
+}
+
 discord_rows() {
-    local why="n/a (emulator not in this build)"
-    [[ -d $ROOT/src/test/java/io/attache/store/discord/emulator ]] && why="n/a (emulator present, rows not wired yet)"
-    R[discord_upload]=$why
-    R[discord_ttfb]=$why
+    local per_window=$((DISCORD_CHANNELS * 5)) src=$WORK/discord.bin out code t1 t2 line
+    local big_chunks=$((per_window * (DISCORD_WINDOWS + 1)))
+    say "Discord emulator: $DISCORD_CHANNELS channels, 5 uploads per 5 s each, ${DISCORD_LATENCY_MS} ms latency, $DISCORD_BANDWIDTH B/s per transfer"
+    start_emulator
+    while IFS= read -r line; do
+        [[ $line == ATTACHE_DISCORD_*=* ]] && export "${line?}"
+    done <"$WORK/emulator/env"
+    [[ -n ${ATTACHE_DISCORD_API_URL:-} ]] || { cat "$WORK/emulator/env" >&2; die "the Discord emulator printed no API URL"; }
+    EMULATOR_BASE=${ATTACHE_DISCORD_API_URL%/api/*}
+    local api=$ATTACHE_DISCORD_API_URL token=${ATTACHE_DISCORD_TOKEN%%,*} channel=${ATTACHE_DISCORD_CHANNELS%%,*}
+    export ATTACHE_STORE=discord ATTACHE_CACHE_SIZE=0
+    start_attache discord "$XMX"
+    unset ATTACHE_STORE ATTACHE_CACHE_SIZE ATTACHE_DISCORD_API_URL ATTACHE_DISCORD_TOKEN ATTACHE_DISCORD_CHANNELS \
+        ATTACHE_DISCORD_WEBHOOKS
+
+    head -c "$((big_chunks * PLAIN_CHUNK))" /dev/urandom >"$src"
+    # One chunk per channel first, so that both timed PUTs find every bucket's limits known.
+    code=$(head -c "$((DISCORD_CHANNELS * PLAIN_CHUNK))" "$src" | dav discord -T - -o /dev/null -w '%{http_code}' \
+        "${URL[discord]}learn.bin")
+    [[ $code == 201 ]] || die "Discord: first PUT: status $code"
+    sleep 6
+    out=$(head -c "$((per_window * PLAIN_CHUNK))" "$src" | dav discord -T - -o /dev/null -w '%{http_code} %{time_total}' \
+        "${URL[discord]}window.bin")
+    read -r code t1 <<<"$out"
+    [[ $code == 201 ]] || die "Discord: PUT of one window: status $code"
+    sleep 6
+    out=$(dav discord -T "$src" -o /dev/null -w '%{http_code} %{time_total}' "${URL[discord]}big.bin")
+    read -r code t2 <<<"$out"
+    [[ $code == 201 ]] || die "Discord: PUT of $big_chunks chunks: status $code"
+    local limited fraction sustained ceiling
+    limited=$(emulator_counter rateLimited)
+    fraction=$(awk -v w="$DISCORD_WINDOWS" -v a="$t1" -v b="$t2" 'BEGIN {printf "%.1f", 100 * w * 5 / (b - a)}')
+    R[discord_fraction]=$fraction
+    sustained=$(awk -v n="$((DISCORD_WINDOWS * per_window * PLAIN_CHUNK))" -v a="$t1" -v b="$t2" 'BEGIN {printf "%.1f", n / (b - a) / 1e6}')
+    ceiling=$(awk -v n="$((per_window * PLAIN_CHUNK))" 'BEGIN {printf "%.1f", n / 5 / 1e6}')
+    R[discord_upload]="${fraction}% (${sustained} of ${ceiling} MB/s over $DISCORD_CHANNELS channels; PUT of $per_window chunks ${t1}s, of $big_chunks chunks ${t2}s; ${limited} answers 429)"
+    say "Discord upload: ${R[discord_upload]}"
+    [[ ${1:-} == upload_only ]] && { stop_server discord; stop_server emulator; return; }
+
+    local size=$((big_chunks * PLAIN_CHUNK)) bytes0 requests0 offset ttfb=() raw=() seek_bytes seek_requests
+    out=$(dav discord -o "$WORK/discord.get" -w '%{http_code} %{time_total}' "${URL[discord]}big.bin")
+    read -r code t1 <<<"$out"
+    [[ $code == 200 ]] && cmp -s "$src" "$WORK/discord.get" || die "Discord: GET of big.bin: status $code or bytes differ"
+    rm -f "$WORK/discord.get"
+    R[discord_get]=$(awk -v n="$size" -v s="$t1" 'BEGIN {printf "%.1f", n / s / 1e6}')
+    say "Discord GET: ${R[discord_get]} MB/s, bytes identical"
+
+    bytes0=$(emulator_counter cdnBytes)
+    requests0=$(emulator_counter cdnRequests)
+    for i in $(seq "$DISCORD_SEEKS"); do
+        offset=$(awk -v seed="$((SEED + i))" -v n="$((size - 65536))" 'BEGIN {srand(seed); printf "%d", rand() * n}')
+        out=$(dav discord -r "$offset-$((offset + 65535))" -o "$WORK/seek.bin" -w '%{http_code} %{time_starttransfer}' \
+            "${URL[discord]}big.bin")
+        read -r code t1 <<<"$out"
+        [[ $code == 206 ]] || die "Discord: range read at $offset: status $code"
+        cmp -s "$WORK/seek.bin" <(dd if="$src" iflag=skip_bytes,count_bytes skip="$offset" count=65536 status=none) \
+            || die "Discord: range read at $offset: bytes differ"
+        ttfb+=("$(awk -v s="$t1" 'BEGIN {printf "%.1f", s * 1000}')")
+    done
+    seek_bytes=$(( ($(emulator_counter cdnBytes) - bytes0) / DISCORD_SEEKS ))
+    seek_requests=$(awk -v a="$(emulator_counter cdnRequests)" -v b="$requests0" -v n="$DISCORD_SEEKS" 'BEGIN {printf "%.1f", (a - b) / n}')
+
+    # A chunk of big.bin, by its signed URL from the channel's history, fetched directly: the
+    # first attachment that has a whole segment after the format byte.
+    local url="" candidate
+    for candidate in $(curl -sS --max-time 10 -H "Authorization: Bot $token" "$api/channels/$channel/messages?limit=50" \
+        | grep -o '"url": *"[^"]*"' | cut -d'"' -f4 | sed -e 's#\\u0026#\&#g' -e 's#\\/#/#g'); do
+        [[ $(curl -sS --max-time 10 -r "1-$SEGMENT_CIPHER" -o /dev/null -w '%{http_code}' "$candidate") == 206 ]] \
+            && { url=$candidate; break; }
+    done
+    [[ -n $url ]] || die "Discord: no CDN URL of a whole chunk in the channel's history"
+    for _ in $(seq 10); do
+        out=$(curl -sS --max-time 10 -r "1-$SEGMENT_CIPHER" -o /dev/null -w '%{http_code} %{time_total}' "$url")
+        read -r code t1 <<<"$out"
+        [[ $code == 206 ]] || die "Discord: CDN range fetch: status $code"
+        raw+=("$(awk -v s="$t1" 'BEGIN {printf "%.1f", s * 1000}')")
+    done
+    local p50 p90 raw50
+    p50=$(percentile 50 "${ttfb[@]}")
+    p90=$(percentile 90 "${ttfb[@]}")
+    raw50=$(percentile 50 "${raw[@]}")
+    R[discord_ttfb_ratio]=$(ratio "$p50" "$raw50")
+    R[discord_seek_bytes]=$seek_bytes
+    R[discord_ttfb]="p50 $p50 ms, p90 $p90 ms ($DISCORD_SEEKS seeks of 64 KiB, bytes checked) = ${R[discord_ttfb_ratio]} one plain CDN fetch of one segment ($raw50 ms); $seek_bytes CDN bytes and $seek_requests CDN requests per seek"
+    say "Discord seek: ${R[discord_ttfb]}"
+    stop_server discord
+    stop_server emulator
+    rm -rf "$WORK/discord" "$src" "$WORK/seek.bin"
 }
 
 # --- Report ------------------------------------------------------------------------------------
@@ -470,7 +591,9 @@ targets() {
     echo "| PROPFIND 4 properties, no slower than Apache (time ≤ 1.0×) | $pf_named | $(verdict "${pf_named%×}" '<=' 1.0) |"
     echo "| allprop answer < 1,000,000 bytes | ${R[pf_allprop_bytes.attache]} bytes | $(verdict "${R[pf_allprop_bytes.attache]}" '<' 1000000) |"
     echo "| $(size_label "$HUGE_MIB") PUT at -Xmx$HUGE_XMX succeeds | ${R[huge]%%,*} | $([[ ${R[huge]} == ok* ]] && echo met || echo "NOT met") |"
-    echo "| random seek against the Discord emulator ≈ one round trip | ${R[discord_ttfb]} | |"
+    echo "| Discord emulator: sustained upload ≥ 90% of the rate-limit ceiling | ${R[discord_fraction]}% | $(verdict "${R[discord_fraction]}" '>=' 90) |"
+    echo "| random seek against the Discord emulator ≈ one CDN round trip for one segment (≤ 1.5×) | ${R[discord_ttfb_ratio]} | $(verdict "${R[discord_ttfb_ratio]%×}" '<=' 1.5) |"
+    echo "| CDN bytes per 64 KiB seek ≤ range + 2 segments ($((65536 + 2 * SEGMENT_CIPHER))) | ${R[discord_seek_bytes]} | $(verdict "${R[discord_seek_bytes]}" '<=' $((65536 + 2 * SEGMENT_CIPHER))) |"
 }
 
 report() {
@@ -500,7 +623,8 @@ $(row "PROPFIND Depth 1, $LISTING files, 4 properties, median of $PROPFIND_RUNS"
 $(row "PROPFIND 4 properties, response size" pf_named_bytes bytes "lower")
 $(row "peak RSS (VmHWM; Apache: sum over its processes)" rss MiB "lower")
 | $(size_label "$HUGE_MIB") PUT at -Xmx$HUGE_XMX (generated, streamed) | ${R[huge]}; peak RSS ${R[huge_rss]} MiB | | | | | must succeed |
-| Discord emulator: upload throughput ÷ rate-limit ceiling | ${R[discord_upload]} | | | | | higher |
+| Discord emulator ($DISCORD_CHANNELS channels, 5 uploads per 5 s each, ${DISCORD_LATENCY_MS} ms, $DISCORD_BANDWIDTH B/s per transfer, no cache): sustained upload ÷ rate-limit ceiling | ${R[discord_upload]} | | | | | higher |
+| Discord emulator: GET of the same file, bytes compared | ${R[discord_get]} MB/s | | | | | higher |
 | Discord emulator: time to first byte of a random seek | ${R[discord_ttfb]} | | | | | lower |
 
 Single runs (MB/s): PUT $a ${R[putruns.attache]}; $p ${R[putruns.apache]}; $c ${R[putruns.rclone]}. GET $a ${R[getruns.attache]}; $p ${R[getruns.apache]}; $c ${R[getruns.rclone]}.

@@ -152,7 +152,7 @@ final class ApiRoutes {
         Charge charge = chargeLimits(m, identity, hook, now);
         if (charge.limited()) {
             ex.readBody();
-            emulator.writeRateLimited(ex, m.route(), charge.scope(), charge.retryAfterNanos(), charge.verdict());
+            emulator.writeRateLimited(ex, m.route(), charge.scope(), charge.retryAtNanos(), charge.verdict());
             return;
         }
         Fault status = faults.take(m.route(), STATUS_FAULTS);
@@ -180,13 +180,13 @@ final class ApiRoutes {
     }
 
     /** The outcome of the rate-limit checks: a 429 to send, or the route window's state for the headers. */
-    private record Charge(boolean limited, String scope, long retryAfterNanos, ServerLimits.Verdict verdict) {
+    private record Charge(boolean limited, String scope, long retryAtNanos, ServerLimits.Verdict verdict) {
         static Charge allowed(ServerLimits.Verdict verdict) {
             return new Charge(false, null, 0, verdict);
         }
 
-        static Charge limited(String scope, long retryAfterNanos, ServerLimits.Verdict verdict) {
-            return new Charge(true, scope, retryAfterNanos, verdict);
+        static Charge limited(String scope, long retryAtNanos, ServerLimits.Verdict verdict) {
+            return new Charge(true, scope, retryAtNanos, verdict);
         }
     }
 
@@ -194,7 +194,7 @@ final class ApiRoutes {
     private Charge chargeLimits(Match m, String identity, Hook hook, long now) {
         ServerLimits.Verdict global = limits.charge("global|" + identity, settings.globalLimit, null, now);
         if (!global.allowed()) {
-            return Charge.limited("global", global.resetAfterNanos(), null);
+            return Charge.limited("global", global.resetAtNanos(), null);
         }
         if (faults.take(m.route(), Fault.CHANGE_BUCKET_HASH) != null) {
             limits.rotateHash(m.route());
@@ -209,24 +209,24 @@ final class ApiRoutes {
         if (injected != null) {
             ServerLimits.Verdict seen = limits.peek(key, limit, hash, now);
             return switch (injected) {
-                case RATE_LIMIT_GLOBAL -> Charge.limited("global", retry, null);
-                case RATE_LIMIT_SHARED -> Charge.limited("shared", retry, seen);
-                case RATE_LIMIT_SUBLIMIT -> Charge.limited("user", retry, new ServerLimits.Verdict(false,
-                        seen.limit(), Math.max(1, seen.remaining()), seen.resetAfterNanos(), hash));
-                default -> Charge.limited("user", retry, new ServerLimits.Verdict(false, seen.limit(), 0,
-                        Math.max(retry, seen.resetAfterNanos()), hash));
+                case RATE_LIMIT_GLOBAL -> Charge.limited("global", now + retry, null);
+                case RATE_LIMIT_SHARED -> Charge.limited("shared", now + retry, seen);
+                case RATE_LIMIT_SUBLIMIT -> Charge.limited("user", now + retry, new ServerLimits.Verdict(false,
+                        seen.limit(), Math.max(1, seen.remaining()), seen.resetAtNanos(), hash));
+                default -> Charge.limited("user", now + retry, new ServerLimits.Verdict(false, seen.limit(), 0,
+                        Math.max(now + retry, seen.resetAtNanos()), hash));
             };
         }
         ServerLimits.Verdict verdict = limits.charge(key, limit, hash, now);
         if (!verdict.allowed()) {
-            return Charge.limited("user", verdict.resetAfterNanos(), verdict);
+            return Charge.limited("user", verdict.resetAtNanos(), verdict);
         }
         if (m.route() == RouteClass.WEBHOOK_EXECUTE) {
             String shared = limits.hash(RouteClass.WEBHOOK_EXECUTE) + "-channel";
             ServerLimits.Verdict channel = limits.charge("webhook-channel|" + hook.channelId,
                     settings.webhookChannelLimit, shared, now);
             if (!channel.allowed()) {
-                return Charge.limited("shared", channel.resetAfterNanos(), verdict);
+                return Charge.limited("shared", channel.resetAtNanos(), verdict);
             }
         }
         return Charge.allowed(verdict);
@@ -256,7 +256,7 @@ final class ApiRoutes {
         headers.put("Via", "1.1 google");
         boolean strip = faults.take(m.route(), Fault.NO_RATE_LIMIT_HEADERS) != null;
         if (verdict != null && !strip) {
-            DiscordEmulator.addRateHeaders(headers, verdict, state.nowMillis());
+            DiscordEmulator.addRateHeaders(headers, verdict, System.nanoTime(), state.nowMillis());
         }
         if (result.status() == 401 || result.status() == 403) {
             emulator.recordInvalid();

@@ -242,8 +242,15 @@ public final class DiscordEmulator implements AutoCloseable {
 
     // ---- HTTP ---------------------------------------------------------------------------------
 
+    /** Where {@link #serveCounters} answers. */
+    public static final String COUNTERS_PATH = "/_emulator/counters";
+
     private void dispatch(Exchange ex) {
         try {
+            if (Request.getPathInContext(ex.request).equals(COUNTERS_PATH)) {
+                serveCounters(ex);
+                return;
+            }
             if (!settings.latency.isZero()) {
                 Exchange.sleep(settings.latency.toNanos());
             }
@@ -260,6 +267,21 @@ public final class DiscordEmulator implements AutoCloseable {
         } catch (Throwable t) {
             ex.fail(t);
         }
+    }
+
+    /**
+     * Not Discord: the emulator's own counters, one {@code name=value} per line, for benchmarks that
+     * run it as a separate process ({@code cdnBytes}, {@code cdnRequests}, {@code messagesCreated},
+     * {@code invalidRequests}, {@code rateLimited}). Served without latency or limits.
+     */
+    private void serveCounters(Exchange ex) throws IOException {
+        ex.readBody();
+        String text = "cdnBytes=" + counters.cdnBytesServed() + "\ncdnRequests=" + counters.requests(RouteClass.CDN)
+                + "\nmessagesCreated=" + counters.messagesCreated() + "\ninvalidRequests=" + counters.invalidRequests()
+                + "\nrateLimited=" + (counters.rateLimited("user") + counters.rateLimited("global") + counters.rateLimited("shared"))
+                + "\n";
+        byte[] body = text.getBytes(StandardCharsets.US_ASCII);
+        ex.write(200, null, "text/plain", body, 0, body.length, -1);
     }
 
     private void serveCdn(Exchange ex, String path) throws IOException {
@@ -353,12 +375,13 @@ public final class DiscordEmulator implements AutoCloseable {
                 settings.banDuration.toNanos());
     }
 
-    void writeRateLimited(Exchange ex, RouteClass route, String scope, long retryAfterNanos,
+    void writeRateLimited(Exchange ex, RouteClass route, String scope, long retryAtNanos,
                           ServerLimits.Verdict verdict) throws IOException {
         HttpFields.Mutable h = HttpFields.build().put("Via", "1.1 google");
-        double retryAfter = retryAfterNanos / 1e9;
+        long now = System.nanoTime();
+        double retryAfter = Math.max(0, retryAtNanos - now) / 1e9;
         if (verdict != null) {
-            addRateHeaders(h, verdict, state.nowMillis());
+            addRateHeaders(h, verdict, now, state.nowMillis());
         }
         h.put("Retry-After", Long.toString((long) Math.ceil(retryAfter)));
         h.put("X-RateLimit-Scope", scope);
@@ -400,8 +423,9 @@ public final class DiscordEmulator implements AutoCloseable {
         ex.write(status, null, "text/html; charset=UTF-8", page, 0, page.length, -1);
     }
 
-    static void addRateHeaders(HttpFields.Mutable h, ServerLimits.Verdict v, long nowMillis) {
-        double resetAfter = v.resetAfterNanos() / 1e9;
+    /** The rate-limit headers as of {@code nowNanos}, when the answer goes out. */
+    static void addRateHeaders(HttpFields.Mutable h, ServerLimits.Verdict v, long nowNanos, long nowMillis) {
+        double resetAfter = v.resetAfterNanos(nowNanos) / 1e9;
         h.put("X-RateLimit-Limit", Integer.toString(v.limit()));
         h.put("X-RateLimit-Remaining", Integer.toString(v.remaining()));
         h.put("X-RateLimit-Reset", String.format(Locale.ROOT, "%.3f", nowMillis / 1000.0 + resetAfter));

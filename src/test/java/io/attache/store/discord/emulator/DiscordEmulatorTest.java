@@ -6,6 +6,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +18,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -120,6 +124,31 @@ class DiscordEmulatorTest {
     }
 
     @Test
+    void resetAfterCountsFromTheAnswerNotFromTheRequestHeaders() throws Exception {
+        byte[] body = multipart("{\"attachments\":[{\"id\":0,\"filename\":\"slow\"}]}", "slow", new byte[]{1, 2, 3});
+        URI uri = URI.create(emulator.apiUrl() + "/channels/" + channel + "/messages");
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getAuthority() + "\r\nAuthorization: Bot "
+                    + token + "\r\nContent-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\nContent-Length: "
+                    + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body, 0, body.length - 10);
+            out.flush();
+            // The body's last bytes come 1.5 s after the headers, like a large upload on a slow link.
+            Thread.sleep(1500);
+            out.write(body, body.length - 10, 10);
+            out.flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+            Matcher m = Pattern.compile("(?im)^X-RateLimit-Reset-After: ([0-9.]+)$").matcher(answer);
+            assertTrue(m.find(), answer);
+            double resetAfter = Double.parseDouble(m.group(1));
+            assertTrue(resetAfter <= 8.6, "the window opened with the headers, 1.5 s before this answer: reset after " + resetAfter);
+        }
+    }
+
+    @Test
     void theFourthUploadInTheWindowIsRateLimitedAsAnInvalidRequest() throws Exception {
         for (int i = 0; i < 3; i++) {
             assertEquals(200, upload(null, false, new byte[]{(byte) i}).statusCode());
@@ -166,6 +195,10 @@ class DiscordEmulatorTest {
         assertArrayEquals(Arrays.copyOfRange(file, 500, 600), partial.body());
         assertEquals(416, cdn(url, "bytes=1000-1001").statusCode());
         assertEquals(100, emulator.counters().cdnBytesServed());
+        String counters = http.send(HttpRequest.newBuilder(URI.create(emulator.apiUrl().replaceFirst("/api/v\\d+$", "")
+                + DiscordEmulator.COUNTERS_PATH)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(counters.contains("cdnBytes=100\n") && counters.contains("cdnRequests=2\n")
+                && counters.contains("messagesCreated=1\n"), counters);
         int hm = url.indexOf("hm=") + 3;
         char flipped = url.charAt(hm) == '0' ? '1' : '0';
         assertEquals(404, cdn(url.substring(0, hm) + flipped + url.substring(hm + 1), null).statusCode());

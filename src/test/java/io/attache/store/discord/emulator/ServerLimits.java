@@ -10,13 +10,21 @@ import java.util.Random;
 
 /**
  * The emulator's side of rate limiting: fixed windows that open with the first request and last
- * one period (the window is charged when a request's headers arrive), bucket hashes per route
- * class, and the invalid-request count that leads to a ban.
+ * one period (the window is charged when a request's headers arrive; an answer reports the time
+ * left as of when it is sent), bucket hashes per route class, and the invalid-request count that
+ * leads to a ban.
  */
 final class ServerLimits {
 
-    /** The outcome of charging one request to a window. */
-    record Verdict(boolean allowed, int limit, int remaining, long resetAfterNanos, String bucket) {
+    /**
+     * The outcome of charging one request to a window. The reset is a point in time (on the
+     * {@link System#nanoTime} clock): an answer tells how far away it is when the answer is sent,
+     * which for an upload is a whole body transfer after the charge.
+     */
+    record Verdict(boolean allowed, int limit, int remaining, long resetAtNanos, String bucket) {
+        long resetAfterNanos(long now) {
+            return Math.max(0, resetAtNanos - now);
+        }
     }
 
     private static final class Window {
@@ -57,12 +65,12 @@ final class ServerLimits {
             w.start = now;
             w.count = 0;
         }
-        long resetAfter = w.start + period - now;
+        long resetAt = w.start + period;
         if (w.count >= limit.count()) {
-            return new Verdict(false, limit.count(), 0, resetAfter, bucket);
+            return new Verdict(false, limit.count(), 0, resetAt, bucket);
         }
         w.count++;
-        return new Verdict(true, limit.count(), limit.count() - w.count, resetAfter, bucket);
+        return new Verdict(true, limit.count(), limit.count() - w.count, resetAt, bucket);
     }
 
     /** The state of a window without charging it, for a fault's headers. */
@@ -70,9 +78,9 @@ final class ServerLimits {
         Window w = windows.get(key);
         long period = limit.period().toNanos();
         if (w == null || w.count == 0 || now - (w.start + period) >= 0) {
-            return new Verdict(true, limit.count(), limit.count(), period, bucket);
+            return new Verdict(true, limit.count(), limit.count(), now + period, bucket);
         }
-        return new Verdict(true, limit.count(), limit.count() - w.count, w.start + period - now, bucket);
+        return new Verdict(true, limit.count(), limit.count() - w.count, w.start + period, bucket);
     }
 
     /** Records a 401, 403 or non-shared 429; bans the (only) client IP past the threshold. */
