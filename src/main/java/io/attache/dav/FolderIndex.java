@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /** The answer to GET on a folder: a plain HTML list of its children, streamed page by page. */
 final class FolderIndex {
@@ -33,18 +32,15 @@ final class FolderIndex {
         }
         int pageSize = ex.settings().propfindPageSize();
         String after = null;
-        while (true) {
-            List<Entry> page = drive.list(folder, after, pageSize);
-            for (Entry child : page) {
+        do {
+            Drive.Page page = drive.list(folder, after, pageSize, false);
+            for (Entry child : page.entries()) {
                 String label = Xml.escapeText(child.name() + (child.folder() ? "/" : ""));
                 out.write("<li><a href=\"" + Xml.escapeText(child.href()) + "\">" + label + "</a>"
                         + (child.folder() ? "" : " " + child.size() + " bytes") + "</li>\n");
             }
-            if (page.size() < pageSize) {
-                break;
-            }
-            after = page.get(page.size() - 1).name();
-        }
+            after = page.more() ? page.last() : null;
+        } while (after != null);
         out.write("</ul></body></html>\n");
         out.flush();
     }

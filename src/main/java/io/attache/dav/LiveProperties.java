@@ -59,9 +59,12 @@ final class LiveProperties {
         return entry.folder() ? FOLDER_NAMES : FILE_NAMES;
     }
 
-    /** Whether {@code entry} has the live property {@code name}. */
-    static boolean has(Entry entry, PropertyName name) {
-        return (entry.folder() ? FOLDER_NAME_SET : PROTECTED).contains(name);
+    static boolean isLiveOnFile(PropertyName name) {
+        return PROTECTED.contains(name);
+    }
+
+    static boolean isLiveOnFolder(PropertyName name) {
+        return FOLDER_NAME_SET.contains(name);
     }
 
     /**

@@ -47,25 +47,13 @@ final class PropfindHandler extends DavHandler {
     private static void writeChildren(MultistatusWriter out, Drive drive, Entry folder, PropfindRequest request,
                                       Context quota, int pageSize) throws FsException, IOException {
         String after = null;
-        while (true) {
-            List<Entry> page;
-            Map<Long, List<StoredProperty>> properties;
-            if (request.liveOnly()) {
-                page = drive.list(folder, after, pageSize);
-                properties = Map.of();
-            } else {
-                Drive.ListedPage listed = drive.listWithProperties(folder, after, pageSize);
-                page = listed.entries();
-                properties = listed.properties();
+        do {
+            Drive.Page page = drive.list(folder, after, pageSize, !request.liveOnly());
+            for (Entry child : page.entries()) {
+                writeEntry(out, child, page.properties().getOrDefault(child.id(), List.of()), request, quota);
             }
-            for (Entry child : page) {
-                writeEntry(out, child, properties.getOrDefault(child.id(), List.of()), request, quota);
-            }
-            if (page.size() < pageSize) {
-                return;
-            }
-            after = page.get(page.size() - 1).name();
-        }
+            after = page.more() ? page.last() : null;
+        } while (after != null);
     }
 
     private static void writeEntry(MultistatusWriter out, Drive drive, Entry entry, PropfindRequest request,
@@ -79,7 +67,7 @@ final class PropfindHandler extends DavHandler {
         switch (request.kind()) {
             case ALLPROP -> allprop(out, entry, dead, request.names(), quota);
             case PROPNAME -> propname(out, entry, dead);
-            case PROP -> named(out, entry, dead, request.names(), quota);
+            case PROP -> named(out, entry, dead, request, quota);
         }
         out.endResponse();
     }
@@ -112,8 +100,9 @@ final class PropfindHandler extends DavHandler {
         out.endPropstat("200 OK");
     }
 
-    private static void named(MultistatusWriter out, Entry entry, List<StoredProperty> dead, List<PropertyName> names,
+    private static void named(MultistatusWriter out, Entry entry, List<StoredProperty> dead, PropfindRequest request,
                               Context quota) throws IOException {
+        List<PropertyName> names = request.names();
         Map<PropertyName, StoredProperty> byName = Map.of();
         if (!dead.isEmpty()) {
             byName = new HashMap<>();
@@ -123,9 +112,10 @@ final class PropfindHandler extends DavHandler {
         }
         List<PropertyName> missing = null;
         boolean started = false;
-        for (PropertyName name : names) {
-            StoredProperty stored = byName.get(name);
-            if (stored == null && !LiveProperties.has(entry, name)) {
+        for (int i = 0; i < names.size(); i++) {
+            PropertyName name = names.get(i);
+            StoredProperty stored = byName.isEmpty() ? null : byName.get(name);
+            if (stored == null && !request.isLive(i, entry.folder())) {
                 if (missing == null) {
                     missing = new ArrayList<>();
                 }

@@ -5,16 +5,42 @@ import java.util.List;
 
 /**
  * What a PROPFIND asks for: all properties (with optional {@code include}d extras), only their
- * names, or the named ones.
+ * names, or the named ones. Which names are live properties of a file and of a folder is worked
+ * out once here, not for every entry of a listing.
  */
-record PropfindRequest(Kind kind, List<PropertyName> names) {
+final class PropfindRequest {
 
     enum Kind { ALLPROP, PROPNAME, PROP }
 
     static final PropfindRequest ALLPROP = new PropfindRequest(Kind.ALLPROP, List.of());
 
-    PropfindRequest {
-        names = List.copyOf(names);
+    private final Kind kind;
+    private final List<PropertyName> names;
+    private final boolean[] liveOnFile;
+    private final boolean[] liveOnFolder;
+
+    PropfindRequest(Kind kind, List<PropertyName> names) {
+        this.kind = kind;
+        this.names = List.copyOf(names);
+        this.liveOnFile = new boolean[this.names.size()];
+        this.liveOnFolder = new boolean[this.names.size()];
+        for (int i = 0; i < this.names.size(); i++) {
+            liveOnFile[i] = LiveProperties.isLiveOnFile(this.names.get(i));
+            liveOnFolder[i] = LiveProperties.isLiveOnFolder(this.names.get(i));
+        }
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    List<PropertyName> names() {
+        return names;
+    }
+
+    /** Whether {@code names().get(i)} is a live property of a folder ({@code folder}) or of a file. */
+    boolean isLive(int i, boolean folder) {
+        return folder ? liveOnFolder[i] : liveOnFile[i];
     }
 
     /** Interprets a parsed body; an empty body means allprop. */

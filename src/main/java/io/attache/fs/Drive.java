@@ -58,48 +58,45 @@ public final class Drive {
     }
 
     /**
-     * A page of a folder's children in name order: at most {@code limit} after {@code afterName}
-     * (null for the first page), so that very large folders are listed without holding them whole.
+     * A page of a folder's children in name order, so that very large folders are listed without
+     * holding them whole.
+     *
+     * @param entries    at most the asked-for number of children
+     * @param properties each child's dead properties by node id, when asked for (else empty)
+     * @param more       whether further children follow the last one
      */
-    public List<Entry> list(Entry folder, String afterName, int limit) throws FsException {
-        requireFolder(folder);
-        return fs.read(c -> children(c, folder, afterName, limit));
-    }
-
-    /** A page of children of a folder this drive resolved (a folder deleted since lists as empty). */
-    private List<Entry> children(Connection c, Entry folder, String afterName, int limit) throws SQLException {
-        List<Entry> out = new ArrayList<>();
-        for (Node child : Nodes.children(c, userId, folder.id(), afterName, limit)) {
-            out.add(FileService.entry(child, childPath(folder.path(), child.name())));
+    public record Page(List<Entry> entries, Map<Long, List<StoredProperty>> properties, boolean more) {
+        public String last() {
+            return entries.get(entries.size() - 1).name();
         }
-        return out;
-    }
-
-    private static void requireFolder(Entry folder) throws FsException.NotAllowed {
-        if (!folder.folder()) {
-            throw new FsException.NotAllowed(folder.path() + " is not a folder");
-        }
-    }
-
-    /** A page of a folder's children with their dead properties. */
-    public record ListedPage(List<Entry> entries, Map<Long, List<StoredProperty>> properties) {
     }
 
     /**
-     * Like {@link #list(Entry, String, int)}, with every child's dead properties read in the same transaction by one
-     * query, instead of one query per child.
+     * A page of {@code folder}'s children: at most {@code limit} after {@code afterName} (null for
+     * the first page), with their dead properties read in the same transaction by one query when
+     * {@code withProperties}. One row more than the page is read to learn whether another follows,
+     * so a listing takes one query per page and never a last, empty one.
      */
-    public ListedPage listWithProperties(Entry folder, String afterName, int limit) throws FsException {
-        requireFolder(folder);
+    public Page list(Entry folder, String afterName, int limit, boolean withProperties) throws FsException {
+        if (!folder.folder()) {
+            throw new FsException.NotAllowed(folder.path() + " is not a folder");
+        }
         return fs.read(c -> {
-            List<Entry> entries = children(c, folder, afterName, limit);
-            Map<Long, List<StoredProperty>> properties = new HashMap<>();
-            if (!entries.isEmpty()) {
-                String last = entries.get(entries.size() - 1).name();
-                Properties.ofChildren(c, folder.id(), afterName, last).forEach((id, list) -> properties.put(id,
-                        list.stream().map(p -> new StoredProperty(p.namespace(), p.name(), p.value())).toList()));
+            List<Entry> entries = new ArrayList<>();
+            for (Node child : Nodes.children(c, userId, folder.id(), afterName, limit + 1)) {
+                entries.add(FileService.entry(child, childPath(folder.path(), child.name())));
             }
-            return new ListedPage(entries, properties);
+            boolean more = entries.size() > limit;
+            if (more) {
+                entries.remove(limit);
+            }
+            Map<Long, List<StoredProperty>> properties = new HashMap<>();
+            if (withProperties && !entries.isEmpty()) {
+                Properties.ofChildren(c, folder.id(), afterName, entries.get(entries.size() - 1).name())
+                        .forEach((id, list) -> properties.put(id, list.stream()
+                                .map(p -> new StoredProperty(p.namespace(), p.name(), p.value())).toList()));
+            }
+            return new Page(entries, properties, more);
         });
     }
 

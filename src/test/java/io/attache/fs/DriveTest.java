@@ -66,6 +66,35 @@ class DriveTest {
     }
 
     @Test
+    void aListingComesInPagesThatSayWhetherMoreFollow() throws Exception {
+        drive.mkdir(path("/d"));
+        drive.mkdir(path("/d/b"));
+        for (String name : List.of("a", "c", "d", "e")) {
+            write("/d/" + name, name);
+        }
+        drive.patch(path("/d/c"), new PropertyPatch(List.of(new PropertyPatch.Operation("urn:x", "tag", "red")), null));
+        Entry folder = drive.get(path("/d"));
+        List<String> names = new ArrayList<>();
+        List<Boolean> more = new ArrayList<>();
+        String after = null;
+        do {
+            Drive.Page page = drive.list(folder, after, 2, true);
+            page.entries().forEach(e -> names.add(e.name() + (e.folder() ? "/" : "")
+                    + (page.properties().containsKey(e.id()) ? "*" : "")));
+            more.add(page.more());
+            after = page.more() ? page.last() : null;
+        } while (after != null);
+        assertEquals(List.of("a", "b/", "c*", "d", "e"), names);
+        assertEquals(List.of(true, true, false), more, "5 children in pages of 2");
+        drive.delete(path("/d/e"));
+        Drive.Page second = drive.list(folder, "b", 2, false);
+        assertEquals(List.of("c", "d"), second.entries().stream().map(Entry::name).toList());
+        assertEquals(false, second.more(), "4 children: the second full page is the last");
+        assertTrue(second.properties().isEmpty(), "properties only when asked for");
+        assertThrows(FsException.NotAllowed.class, () -> drive.list(drive.get(path("/d/a")), null, 2, false));
+    }
+
+    @Test
     void aCopySharesChunksUntilTheLastReferenceGoes() throws Exception {
         write("/a", "x".repeat(200_000));
         drive.copy(path("/a"), path("/b"), true, false);
