@@ -94,7 +94,7 @@ public final class Database implements AutoCloseable {
 
     private static <T> T inTransaction(HikariDataSource pool, Work<T> work) throws SQLException {
         try (Connection c = pool.getConnection()) {
-            return inTransaction(c, work);
+            return inTransaction(StatementCache.wrap(c), work);
         }
     }
 

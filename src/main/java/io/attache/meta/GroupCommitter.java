@@ -110,7 +110,8 @@ final class GroupCommitter implements AutoCloseable {
     private void commit(List<Pending<?>> batch) {
         boolean relaxed = durable && batch.stream().allMatch(Pending::relaxed);
         List<Object> results = new ArrayList<>(batch.size());
-        try (Connection c = writer.getConnection()) {
+        try (Connection pooled = writer.getConnection()) {
+            Connection c = StatementCache.wrap(pooled);
             if (relaxed) {
                 pragma(c, "PRAGMA synchronous = NORMAL");
             }
