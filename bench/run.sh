@@ -454,7 +454,7 @@ SEGMENT_CIPHER=65564     # a segment on the store: nonce + 65,536 bytes + tag
 start_emulator() {
     local dir=$WORK/emulator
     mkdir -p "$dir"
-    "$ROOT/bench/discord/emulator.sh" ${BENCH_DISCORD_EMULATOR_ARGS:-} --channels "$DISCORD_CHANNELS" --latency "$DISCORD_LATENCY_MS" \
+    "$ROOT/bench/discord/emulator.sh" --channels "$DISCORD_CHANNELS" --latency "$DISCORD_LATENCY_MS" \
         --bandwidth "$DISCORD_BANDWIDTH" >"$dir/env" 2>"$dir/log" &
     PID[emulator]=$!
     for _ in $(seq 1200); do
@@ -511,7 +511,6 @@ discord_rows() {
     ceiling=$(awk -v n="$((per_window * PLAIN_CHUNK))" 'BEGIN {printf "%.1f", n / 5 / 1e6}')
     R[discord_upload]="${fraction}% (${sustained} of ${ceiling} MB/s over $DISCORD_CHANNELS channels; PUT of $per_window chunks ${t1}s, of $big_chunks chunks ${t2}s; ${limited} answers 429)"
     say "Discord upload: ${R[discord_upload]}"
-    [[ ${1:-} == upload_only ]] && { stop_server discord; stop_server emulator; return; }
 
     local size=$((big_chunks * PLAIN_CHUNK)) bytes0 requests0 offset ttfb=() raw=() seek_bytes seek_requests
     out=$(dav discord -o "$WORK/discord.get" -w '%{http_code} %{time_total}' "${URL[discord]}big.bin")

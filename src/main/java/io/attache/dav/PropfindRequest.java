@@ -18,16 +18,20 @@ final class PropfindRequest {
     private final List<PropertyName> names;
     private final boolean[] liveOnFile;
     private final boolean[] liveOnFolder;
+    private final boolean liveOnly;
 
     PropfindRequest(Kind kind, List<PropertyName> names) {
         this.kind = kind;
         this.names = List.copyOf(names);
         this.liveOnFile = new boolean[this.names.size()];
         this.liveOnFolder = new boolean[this.names.size()];
+        boolean allLive = true;
         for (int i = 0; i < this.names.size(); i++) {
             liveOnFile[i] = LiveProperties.isLiveOnFile(this.names.get(i));
             liveOnFolder[i] = LiveProperties.isLiveOnFolder(this.names.get(i));
+            allLive &= liveOnFile[i];
         }
+        this.liveOnly = kind == Kind.PROP && allLive;
     }
 
     Kind kind() {
@@ -76,10 +80,6 @@ final class PropfindRequest {
 
     /** True when answering needs no dead property (a named request for live properties only). */
     boolean liveOnly() {
-        return kind == Kind.PROP && names.stream().allMatch(n -> Xml.DAV.equals(n.namespace()) && isKnownLive(n));
-    }
-
-    private static boolean isKnownLive(PropertyName n) {
-        return LiveProperties.isProtected(n);
+        return liveOnly;
     }
 }

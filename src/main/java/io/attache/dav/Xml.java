@@ -123,6 +123,18 @@ public final class Xml {
     }
 
     static void escapeText(String text, StringBuilder out) {
+        escape(text, out, false);
+    }
+
+    static void escapeAttribute(String text, StringBuilder out) {
+        escape(text, out, true);
+    }
+
+    /**
+     * Appends {@code text} with what XML needs escaped: in text content {@code <>&} and CR, in an
+     * attribute value also the quote and the whitespace an attribute would normalise.
+     */
+    private static void escape(String text, StringBuilder out, boolean attribute) {
         if (plain(text)) {
             out.append(text);
             return;
@@ -134,6 +146,9 @@ public final class Xml {
                 case '>' -> out.append("&gt;");
                 case '&' -> out.append("&amp;");
                 case '\r' -> out.append("&#13;");
+                case '"' -> out.append(attribute ? "&quot;" : "\"");
+                case '\n' -> out.append(attribute ? "&#10;" : "\n");
+                case '\t' -> out.append(attribute ? "&#9;" : "\t");
                 default -> out.append(c);
             }
         }
@@ -148,26 +163,6 @@ public final class Xml {
             }
         }
         return true;
-    }
-
-    static void escapeAttribute(String text, StringBuilder out) {
-        if (plain(text)) {
-            out.append(text);
-            return;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\n' -> out.append("&#10;");
-                case '\r' -> out.append("&#13;");
-                case '\t' -> out.append("&#9;");
-                default -> out.append(c);
-            }
-        }
     }
 
     static String escapeText(String text) {

@@ -24,8 +24,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * A bounded on-disk cache of whole chunks in front of a remote store. Chunks are cached when they
@@ -36,11 +34,10 @@ import java.util.function.Consumer;
  * times keep the use order). Cached bytes are ciphertext: a damaged copy fails authentication, and
  * {@link #reportCorrupt} drops it.
  */
-public final class CachingChunkStore implements ChunkStore {
+public final class CachingChunkStore extends ForwardingChunkStore {
 
     private static final Logger log = LoggerFactory.getLogger(CachingChunkStore.class);
 
-    private final ChunkStore inner;
     private final Path dir;
     private final long maxBytes;
     /** Access order: the first entry is the least recently used. Guarded by {@code this}. */
@@ -48,7 +45,7 @@ public final class CachingChunkStore implements ChunkStore {
     private long total;
 
     public CachingChunkStore(ChunkStore inner, Path dir, long maxBytes) throws IOException {
-        this.inner = inner;
+        super(inner);
         this.dir = Files.createDirectories(dir);
         this.maxBytes = maxBytes;
         load();
@@ -75,16 +72,6 @@ public final class CachingChunkStore implements ChunkStore {
             }
         }
         evict();
-    }
-
-    @Override
-    public String scheme() {
-        return inner.scheme();
-    }
-
-    @Override
-    public StoreProperties properties() {
-        return inner.properties();
     }
 
     @Override
@@ -244,31 +231,6 @@ public final class CachingChunkStore implements ChunkStore {
             forget(key(locator));
         }
         inner.deleteAll(locators);
-    }
-
-    @Override
-    public long stat(Locator locator) throws StoreException {
-        return inner.stat(locator);
-    }
-
-    @Override
-    public void list(Consumer<Locator> sink) throws StoreException {
-        inner.list(sink);
-    }
-
-    @Override
-    public void putPointer(String name, byte[] data) throws StoreException {
-        inner.putPointer(name, data);
-    }
-
-    @Override
-    public Optional<byte[]> getPointer(String name) throws StoreException {
-        return inner.getPointer(name);
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 
     /** Bytes currently cached. */

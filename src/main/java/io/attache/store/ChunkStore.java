@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Where encrypted chunks live. A store only moves opaque bytes: it never sees plaintext, file
@@ -14,6 +15,16 @@ import java.util.function.Consumer;
  * subclass.
  */
 public interface ChunkStore extends AutoCloseable {
+
+    /** What a chunk name passed to {@link #put} looks like: 16 to 64 lower-case hex digits. */
+    Pattern CHUNK_NAME = Pattern.compile("[0-9a-f]{16,64}");
+
+    /** Refuses a chunk name that does not match {@link #CHUNK_NAME}, for {@link #put} implementations. */
+    static void requireChunkName(String chunkName) throws StoreException.Permanent {
+        if (!CHUNK_NAME.matcher(chunkName).matches()) {
+            throw new StoreException.Permanent("chunk name must be 16-64 lower-case hex digits: " + chunkName);
+        }
+    }
 
     /** The scheme of the locators this store issues, for example {@code local}. */
     String scheme();

@@ -18,35 +18,24 @@ import java.util.function.Consumer;
  * <p>Wrap it inside {@link RetryingChunkStore}, not around it, so a call sleeping between two
  * attempts does not hold a slot.
  */
-public final class LimitingChunkStore implements ChunkStore {
+public final class LimitingChunkStore extends ForwardingChunkStore {
 
     @FunctionalInterface
     private interface Call<T> {
         T run() throws StoreException;
     }
 
-    private final ChunkStore inner;
     private final Semaphore writes;
     private final Semaphore reads;
 
     public LimitingChunkStore(ChunkStore inner, int maxConcurrentWrites, int maxConcurrentReads) {
+        super(inner);
         if (maxConcurrentWrites < 1 || maxConcurrentReads < 1) {
             throw new IllegalArgumentException("concurrency limits must be at least 1: writes "
                     + maxConcurrentWrites + ", reads " + maxConcurrentReads);
         }
-        this.inner = inner;
         this.writes = new Semaphore(maxConcurrentWrites, true);
         this.reads = new Semaphore(maxConcurrentReads, true);
-    }
-
-    @Override
-    public String scheme() {
-        return inner.scheme();
-    }
-
-    @Override
-    public StoreProperties properties() {
-        return inner.properties();
     }
 
     @Override
@@ -109,11 +98,6 @@ public final class LimitingChunkStore implements ChunkStore {
     @Override
     public Optional<byte[]> getPointer(String name) throws StoreException {
         return with(reads, () -> inner.getPointer(name));
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 
     /** Slots free right now, for tests and status pages. */

@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * <p>Every {@link ChunkStore} method is idempotent, which is what makes retrying them safe; a
  * retried {@link #list} may report an object twice.
  */
-public final class RetryingChunkStore implements ChunkStore {
+public final class RetryingChunkStore extends ForwardingChunkStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetryingChunkStore.class);
 
@@ -62,7 +62,6 @@ public final class RetryingChunkStore implements ChunkStore {
         T run() throws StoreException;
     }
 
-    private final ChunkStore inner;
     private final Policy policy;
     private final LongSupplier nanoClock;
     private final Sleeper sleeper;
@@ -74,21 +73,11 @@ public final class RetryingChunkStore implements ChunkStore {
     }
 
     RetryingChunkStore(ChunkStore inner, Policy policy, LongSupplier nanoClock, Sleeper sleeper, DoubleSupplier random) {
-        this.inner = inner;
+        super(inner);
         this.policy = policy;
         this.nanoClock = nanoClock;
         this.sleeper = sleeper;
         this.random = random;
-    }
-
-    @Override
-    public String scheme() {
-        return inner.scheme();
-    }
-
-    @Override
-    public StoreProperties properties() {
-        return inner.properties();
     }
 
     @Override
@@ -142,11 +131,6 @@ public final class RetryingChunkStore implements ChunkStore {
     @Override
     public Optional<byte[]> getPointer(String name) throws StoreException {
         return retry("get pointer " + name, () -> inner.getPointer(name));
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 
     private <T> T retry(String what, Call<T> call) throws StoreException {

@@ -7,9 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,49 +16,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CachingChunkStoreTest extends ChunkStoreContractTest {
 
     /** Counts the reads that reach the store behind the cache. */
-    static final class Counting implements ChunkStore {
-        final ChunkStore delegate;
+    static final class Counting extends ForwardingChunkStore {
         final AtomicInteger opens = new AtomicInteger();
 
         Counting(ChunkStore delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
-        public String scheme() {
-            return delegate.scheme();
-        }
-
-        public StoreProperties properties() {
-            return delegate.properties();
-        }
-
-        public Locator put(String name, byte[] data, int off, int len) throws StoreException {
-            return delegate.put(name, data, off, len);
-        }
-
+        @Override
         public InputStream open(Locator l, long off, long len) throws StoreException {
             opens.incrementAndGet();
-            return delegate.open(l, off, len);
-        }
-
-        public void delete(Locator l) throws StoreException {
-            delegate.delete(l);
-        }
-
-        public long stat(Locator l) throws StoreException {
-            return delegate.stat(l);
-        }
-
-        public void list(Consumer<Locator> sink) throws StoreException {
-            delegate.list(sink);
-        }
-
-        public void putPointer(String name, byte[] data) throws StoreException {
-            delegate.putPointer(name, data);
-        }
-
-        public Optional<byte[]> getPointer(String name) throws StoreException {
-            return delegate.getPointer(name);
+            return super.open(l, off, len);
         }
     }
 

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,20 +16,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LimitingChunkStoreTest {
 
     /** Puts block until released and record how many ran at once. */
-    private static final class GatedStore implements ChunkStore {
+    private static final class GatedStore extends ForwardingChunkStore {
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicInteger active = new AtomicInteger();
         final AtomicInteger maxActive = new AtomicInteger();
-        final ScriptedStore delegate = new ScriptedStore();
+        final ScriptedStore delegate;
 
-        @Override
-        public String scheme() {
-            return "mem";
+        GatedStore() {
+            this(new ScriptedStore());
         }
 
-        @Override
-        public StoreProperties properties() {
-            return delegate.properties();
+        private GatedStore(ScriptedStore delegate) {
+            super(delegate);
+            this.delegate = delegate;
         }
 
         @Override
@@ -44,31 +42,6 @@ class LimitingChunkStoreTest {
                 active.decrementAndGet();
             }
             return delegate.put(chunkName, data, offset, length);
-        }
-
-        @Override
-        public InputStream open(Locator locator, long offset, long length) throws StoreException {
-            return delegate.open(locator, offset, length);
-        }
-
-        @Override
-        public void delete(Locator locator) throws StoreException {
-            delegate.delete(locator);
-        }
-
-        @Override
-        public long stat(Locator locator) throws StoreException {
-            return delegate.stat(locator);
-        }
-
-        @Override
-        public void putPointer(String name, byte[] data) throws StoreException {
-            delegate.putPointer(name, data);
-        }
-
-        @Override
-        public Optional<byte[]> getPointer(String name) throws StoreException {
-            return delegate.getPointer(name);
         }
     }
 

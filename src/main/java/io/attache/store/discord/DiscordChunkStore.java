@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 
 /**
  * Chunks as Discord message attachments: one chunk per message, uploaded with bot tokens into
@@ -38,7 +37,6 @@ public final class DiscordChunkStore implements ChunkStore {
 
     public static final String SCHEME = DiscordLocator.SCHEME;
     private static final Logger LOG = LoggerFactory.getLogger(DiscordChunkStore.class);
-    private static final Pattern CHUNK_NAME = Pattern.compile("[0-9a-f]{16,64}");
     /** Signed URLs kept; one entry costs ~300 bytes, a miss costs one API call. */
     private static final int URL_CACHE_ENTRIES = 100_000;
 
@@ -111,9 +109,7 @@ public final class DiscordChunkStore implements ChunkStore {
 
     @Override
     public Locator put(String chunkName, byte[] data, int offset, int length) throws StoreException {
-        if (!CHUNK_NAME.matcher(chunkName).matches()) {
-            throw new StoreException.Permanent("chunk name must be 16-64 lower-case hex digits: " + chunkName);
-        }
+        ChunkStore.requireChunkName(chunkName);
         if (offset < 0 || length < 0 || offset + length > data.length) {
             throw new IllegalArgumentException("slice " + offset + "+" + length + " of " + data.length + " bytes");
         }

@@ -33,7 +33,6 @@ import java.util.regex.Pattern;
 public final class LocalChunkStore implements ChunkStore {
 
     public static final String SCHEME = "local";
-    private static final Pattern NAME = Pattern.compile("[0-9a-f]{16,64}");
     private static final int WRITE_SLICE = 1 << 20;
     private static final Pattern POINTER_NAME = Pattern.compile("[a-z0-9-]{1,40}");
     /** Large enough for any chunk size Attaché allows; a bound keeps a bad config from filling the disk with one file. */
@@ -80,9 +79,7 @@ public final class LocalChunkStore implements ChunkStore {
 
     @Override
     public Locator put(String chunkName, byte[] data, int offset, int length) throws StoreException {
-        if (!NAME.matcher(chunkName).matches()) {
-            throw new StoreException.Permanent("chunk name must be 16-64 lower-case hex digits: " + chunkName);
-        }
+        ChunkStore.requireChunkName(chunkName);
         if (length > properties.maxObjectSize()) {
             throw new StoreException.Permanent("chunk of " + length + " bytes exceeds the local store's limit");
         }
@@ -153,7 +150,7 @@ public final class LocalChunkStore implements ChunkStore {
                 try (DirectoryStream<Path> files = Files.newDirectoryStream(fan)) {
                     for (Path file : files) {
                         String name = file.getFileName().toString();
-                        if (NAME.matcher(name).matches()) {
+                        if (CHUNK_NAME.matcher(name).matches()) {
                             sink.accept(Locator.of(SCHEME, name));
                         }
                     }
@@ -233,7 +230,7 @@ public final class LocalChunkStore implements ChunkStore {
     }
 
     private static String nameOf(Locator locator) throws StoreException {
-        if (!SCHEME.equals(locator.scheme()) || !NAME.matcher(locator.rest()).matches()) {
+        if (!SCHEME.equals(locator.scheme()) || !CHUNK_NAME.matcher(locator.rest()).matches()) {
             throw new StoreException.Permanent("not a local store locator: " + locator);
         }
         return locator.rest();
