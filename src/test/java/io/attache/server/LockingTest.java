@@ -197,6 +197,18 @@ class LockingTest {
         }
 
         @Test
+        @DisplayName("locks below a folder are found when its name has characters beyond U+FFFF")
+        void locksBelowAFolderWithAnAstralName() throws Exception {
+            String folder = "/%F0%9F%99%82%F0%9F%99%82";
+            send("MKCOL " + folder + " HTTP/1.1");
+            put(folder + "/held", "h");
+            String token = lock(folder + "/held", "exclusive", "0");
+            assertEquals(423, send("DELETE " + folder + "/ HTTP/1.1").status(), "the member's lock protects the tree");
+            assertEquals(423, send("LOCK " + folder + "/ HTTP/1.1\nDepth: infinity", LOCKINFO.formatted("exclusive")).status());
+            assertEquals(204, send("DELETE " + folder + "/ HTTP/1.1\nIf: <" + folder + "/held> (<" + token + ">)").status());
+        }
+
+        @Test
         void lockingAFolderWithALockedMemberConflicts() throws Exception {
             send("MKCOL /p HTTP/1.1");
             put("/p/held", "h");
