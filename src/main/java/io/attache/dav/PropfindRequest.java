@@ -55,8 +55,8 @@ final class PropfindRequest {
         if (!root.is(Xml.DAV, "propfind")) {
             throw new DavException(400, "PROPFIND body must be a DAV:propfind element");
         }
-        List<XmlElement> parts = root.elements();
-        XmlElement first = parts.stream().filter(e -> Xml.DAV.equals(e.namespace())).findFirst()
+        // RFC 4918 section 17: elements a server does not know are ignored, in any namespace.
+        XmlElement first = root.elements().stream().filter(PropfindRequest::isRequestKind).findFirst()
                 .orElseThrow(() -> new DavException(400, "DAV:propfind needs allprop, propname or prop"));
         switch (first.name()) {
             case "allprop" -> {
@@ -74,8 +74,13 @@ final class PropfindRequest {
                 }
                 return new PropfindRequest(Kind.PROP, names);
             }
-            default -> throw new DavException(400, "unknown PROPFIND element DAV:" + first.name());
+            default -> throw new IllegalStateException("not a kind of PROPFIND: " + first.name());
         }
+    }
+
+    private static boolean isRequestKind(XmlElement e) {
+        return Xml.DAV.equals(e.namespace()) && (e.name().equals("allprop") || e.name().equals("propname")
+                || e.name().equals("prop"));
     }
 
     /** True when answering needs no dead property (a named request for live properties only). */

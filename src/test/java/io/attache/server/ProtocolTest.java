@@ -387,6 +387,23 @@ class ProtocolTest {
         }
 
         @Test
+        @DisplayName("unknown elements are ignored in any namespace (RFC 4918 section 17)")
+        void unknownElementsAreIgnored() throws Exception {
+            put(base + "/u", bytes("xyz"));
+            Response first = send("PROPFIND " + base + "/u HTTP/1.1\nDepth: 0",
+                    "<propfind xmlns=\"DAV:\"><foobar/><allprop/></propfind>");
+            assertEquals(207, first.status(), first::toString);
+            assertTrue(first.text().contains("<D:getcontentlength>3</D:getcontentlength>"), first.text());
+            Response after = send("PROPFIND " + base + "/u HTTP/1.1\nDepth: 0", """
+                    <D:propfind xmlns:D="DAV:" xmlns:X="urn:x"><X:hint/><D:prop><D:getcontentlength/></D:prop>\
+                    <D:foobar><D:nested/></D:foobar></D:propfind>""");
+            assertEquals(207, after.status(), after::toString);
+            assertTrue(after.text().contains("<D:getcontentlength>3</D:getcontentlength>"), after.text());
+            assertEquals(400, send("PROPFIND " + base + "/u HTTP/1.1\nDepth: 0",
+                    "<propfind xmlns=\"DAV:\"><foobar/></propfind>").status(), "nothing known is left");
+        }
+
+        @Test
         void propnameListsNamesOnly() throws Exception {
             put(base + "/pn", bytes("xyz"));
             String xml = send("PROPFIND " + base + "/pn HTTP/1.1\nDepth: 0",
