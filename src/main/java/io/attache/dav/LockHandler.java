@@ -86,6 +86,9 @@ final class LockHandler extends DavHandler {
         xml.append("</D:lockdiscovery></D:prop>");
         byte[] body = xml.toString().getBytes(StandardCharsets.UTF_8);
         ex.status(status);
+        if (lock.rootIsFolder() && lock.root().equals(ex.path())) {
+            ex.aboutCollection(lock.root());
+        }
         if (newLock) {
             ex.setHeader("Lock-Token", "<" + lock.token() + ">");
         }

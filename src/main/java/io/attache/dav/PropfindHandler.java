@@ -32,6 +32,9 @@ final class PropfindHandler extends DavHandler {
         PropfindRequest request = PropfindRequest.parse(body.length == 0 || isBlank(body) ? null : Xml.parse(body));
         Drive drive = ex.drive();
         Entry target = drive.get(ex.path());
+        if (target.folder()) {
+            ex.aboutCollection(target.path());
+        }
 
         ex.status(207);
         ex.contentType("application/xml;charset=utf-8");
