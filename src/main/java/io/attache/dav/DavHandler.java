@@ -77,7 +77,8 @@ abstract class DavHandler implements io.milton.http.Handler {
         if (value == null || "OPTIONS".equals(ex.method())) {
             return true;
         }
-        IfHeader header = IfHeader.parse(value);
+        // A LOCK without a body refreshes the lock its If header names; only there can a bare token mean nothing else.
+        IfHeader header = IfHeader.parse(value, "LOCK".equals(ex.method()));
         ex.submitLockTokens(header.submittedTokens());
         Map<String, IfHeader.ResourceState> states = new HashMap<>();
         for (IfHeader.Production production : header.productions()) {

@@ -245,6 +245,22 @@ class LockingTest {
         }
 
         @Test
+        @DisplayName("a refresh may name its token bare, as the npm webdav library does; other methods may not")
+        void aRefreshWithABareToken() throws Exception {
+            put("/b", "b");
+            String token = lock("/b", "exclusive", "0");
+            Response bare = send("LOCK /b HTTP/1.1\nTimeout: Second-700\nIf: " + token);
+            assertEquals(200, bare.status(), bare::toString);
+            assertEquals("Second-700", bare.header("Timeout"));
+            Response bracketed = send("LOCK /b HTTP/1.1\nTimeout: Second-800\nIf: <" + token + ">");
+            assertEquals(200, bracketed.status(), bracketed::toString);
+            assertEquals("Second-800", bracketed.header("Timeout"));
+            assertEquals(412, send("LOCK /b HTTP/1.1\nIf: opaquelocktoken:other").status());
+            assertEquals(400, put("/b", "2", "If: " + token).status(), "strict outside a lock refresh");
+            assertEquals(400, send("LOCK /b HTTP/1.1\nIf: <http://127.0.0.1/b>").status(), "a tag without a list");
+        }
+
+        @Test
         void timeoutsAreCappedByTheServer() throws Exception {
             put("/t", "t");
             Response r = send("LOCK /t HTTP/1.1\nTimeout: Infinite, Second-4100000000", LOCKINFO.formatted("exclusive"));
