@@ -100,6 +100,27 @@ public final class Drive {
         });
     }
 
+    /**
+     * The first subfolder of {@code folder} after {@code afterName} in name order ({@code null}:
+     * the first of all), found by one index seek however many files lie between: a tree is walked
+     * by remembering one name per level.
+     */
+    public Optional<Entry> nextSubfolder(Entry folder, String afterName) throws FsException {
+        return fs.read(c -> {
+            List<Node> next = Nodes.subfolders(c, userId, folder.id(), afterName, 1);
+            return next.isEmpty() ? Optional.empty()
+                    : Optional.of(FileService.entry(next.get(0), childPath(folder.path(), next.get(0).name())));
+        });
+    }
+
+    /** How many files and folders are below {@code folder}; a tree larger than {@code limit} is counted only up to {@code limit + 1}. */
+    public long countBelow(Entry folder, long limit) throws FsException {
+        if (!folder.folder()) {
+            return 0;
+        }
+        return fs.read(c -> Nodes.countBelow(c, folder.id(), limit + 1));
+    }
+
     public Entry mkdir(DavPath path) throws FsException {
         long now = fs.now();
         return fs.write(c -> {

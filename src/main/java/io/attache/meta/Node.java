@@ -5,7 +5,7 @@ package io.attache.meta;
  * for files. Immutable: a snapshot of one row at one moment.
  */
 public record Node(long id, long ownerId, Long parentId, String name, Kind kind, Long versionId,
-                   String contentType, long createdAt, long modifiedAt, long size, String contentTag) {
+                   String contentType, long createdAt, long modifiedAt, long size, String contentTag, long changeSeq) {
 
     public enum Kind {
         FOLDER("folder"), FILE("file");
@@ -30,8 +30,9 @@ public record Node(long id, long ownerId, Long parentId, String name, Kind kind,
     }
 
     /**
-     * A strong entity tag: the first 64 bits of the random content id (read as hex by the query),
-     * so it changes with every write of the content and is shared by copies, which hold the same bytes.
+     * A strong entity tag. A file's: the first 64 bits of the random content id (read as hex by the
+     * query), so it changes with every write of the content and is shared by copies, which hold
+     * the same bytes. Folders have none.
      */
     public String etag() {
         return contentTag == null ? null : '"' + contentTag + '"';

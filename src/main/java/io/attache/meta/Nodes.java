@@ -13,7 +13,7 @@ import java.util.Optional;
 public final class Nodes {
 
     private static final String SELECT = "SELECT n.id, n.owner_id, n.parent_id, n.name, n.kind, n.version_id, "
-            + "n.content_type, n.created_at, n.modified_at, v.size, lower(hex(substr(v.content_id, 1, 8))) "
+            + "n.content_type, n.created_at, n.modified_at, v.size, lower(hex(substr(v.content_id, 1, 8))), n.change_seq "
             + "FROM node n LEFT JOIN version v ON v.id = n.version_id ";
     /** The statements every request runs; QueryPlanTest checks they use indexes. */
     static final String CHILD = SELECT + "WHERE n.parent_id = ? AND n.name = ?";
@@ -24,9 +24,11 @@ public final class Nodes {
      * 2,000 rows this takes 2.6 ms against 3.6 ms for the general SELECT.
      */
     private static final String LISTING = "SELECT n.id, n.name, n.kind = 'folder', n.content_type, n.created_at, "
-            + "n.modified_at, v.size, substr(v.content_id, 1, 8), n.version_id "
+            + "n.modified_at, v.size, substr(v.content_id, 1, 8), n.version_id, n.change_seq "
             + "FROM node n LEFT JOIN version v ON v.id = n.version_id WHERE n.parent_id = ? AND n.owner_id = ?";
     static final String LISTING_AFTER = LISTING + " AND n.name > ? ORDER BY n.name LIMIT ?";
+    /** The next subfolder in name order: a seek in node_subfolders, whatever the number of files. */
+    static final String SUBFOLDER_AFTER = LISTING + " AND n.kind = 'folder' AND n.name > ? ORDER BY n.name LIMIT ?";
     static final String PARENTLESS = SELECT + "WHERE n.owner_id = ? AND n.parent_id IS NULL AND n.name = ?";
 
     private static final java.util.HexFormat HEX = java.util.HexFormat.of();
@@ -98,7 +100,19 @@ public final class Nodes {
     /** Children of a folder ordered by name, at most {@code limit} of them after {@code afterName} (null: from the start). */
     public static List<Node> children(Connection c, long ownerId, long parentId, String afterName, int limit)
             throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(afterName == null ? LISTING + " ORDER BY n.name LIMIT ?" : LISTING_AFTER)) {
+        return listing(c, afterName == null ? LISTING + " ORDER BY n.name LIMIT ?" : LISTING_AFTER, ownerId, parentId,
+                afterName, limit);
+    }
+
+    /** Subfolders of a folder ordered by name, at most {@code limit} of them after {@code afterName} (null: from the start). */
+    public static List<Node> subfolders(Connection c, long ownerId, long parentId, String afterName, int limit)
+            throws SQLException {
+        return listing(c, SUBFOLDER_AFTER, ownerId, parentId, afterName == null ? "" : afterName, limit);
+    }
+
+    private static List<Node> listing(Connection c, String sql, long ownerId, long parentId, String afterName, int limit)
+            throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
             int i = 1;
             p.setLong(i++, parentId);
             p.setLong(i++, ownerId);
@@ -114,12 +128,31 @@ public final class Nodes {
                     long version = r.getLong(9);
                     out.add(new Node(r.getLong(1), ownerId, parentId, r.getString(2), folder ? Node.Kind.FOLDER : Node.Kind.FILE,
                             folder ? null : version, r.getString(4), r.getLong(5), r.getLong(6), r.getLong(7),
-                            tag == null ? null : HEX.formatHex(tag)));
+                            tag == null ? null : HEX.formatHex(tag), r.getLong(10)));
                 }
             }
             return out;
         }
     }
+
+    /**
+     * How many nodes are below {@code nodeId}, counting no further than {@code limit}: the walk
+     * stops there, so asking whether a tree is larger than a limit costs at most the limit.
+     */
+    public static long countBelow(Connection c, long nodeId, long limit) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(COUNT_BELOW)) {
+            p.setLong(1, nodeId);
+            p.setLong(2, limit);
+            try (ResultSet r = p.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    static final String COUNT_BELOW = "WITH RECURSIVE tree(id) AS (SELECT id FROM node WHERE parent_id = ? "
+            + "UNION ALL SELECT n.id FROM node n JOIN tree t ON n.parent_id = t.id) "
+            + "SELECT COUNT(*) FROM (SELECT id FROM tree LIMIT ?) AS counted";
 
     public static boolean hasChildren(Connection c, long parentId) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM node WHERE parent_id = ? LIMIT 1")) {
@@ -264,7 +297,7 @@ public final class Nodes {
         long version = r.getLong(6);
         Long versionId = r.wasNull() ? null : version;
         return new Node(r.getLong(1), r.getLong(2), parentId, r.getString(4), Node.Kind.of(r.getString(5)),
-                versionId, r.getString(7), r.getLong(8), r.getLong(9), r.getLong(10), r.getString(11));
+                versionId, r.getString(7), r.getLong(8), r.getLong(9), r.getLong(10), r.getString(11), r.getLong(12));
     }
 
     static void setNullableLong(PreparedStatement p, int index, Long value) throws SQLException {

@@ -378,10 +378,12 @@ class ProtocolTest {
         }
 
         @Test
-        void depthInfinityIsRefusedWithTheCondition() throws Exception {
+        void depthInfinityListsTheTree() throws Exception {
+            send("MKCOL " + base + "/sub HTTP/1.1");
+            put(base + "/sub/deeper", bytes("d"));
             Response r = send("PROPFIND " + base + "/ HTTP/1.1\nDepth: infinity");
-            assertEquals(403, r.status());
-            assertTrue(r.text().contains("propfind-finite-depth"), r.text());
+            assertEquals(207, r.status());
+            assertTrue(r.text().contains("<D:href>" + base + "/sub/deeper</D:href>"), r.text());
         }
 
         @Test
