@@ -38,11 +38,11 @@ final class LiveProperties {
     private static final List<PropertyName> FILE_ALLPROP = List.of(
             RESOURCETYPE, GETCONTENTLENGTH, GETLASTMODIFIED, CREATIONDATE, GETETAG, GETCONTENTTYPE, LOCKDISCOVERY);
     private static final List<PropertyName> FOLDER_ALLPROP = List.of(RESOURCETYPE, GETLASTMODIFIED, CREATIONDATE,
-            LOCKDISCOVERY);
+            GETETAG, LOCKDISCOVERY);
     private static final List<PropertyName> FILE_NAMES = List.of(RESOURCETYPE, GETCONTENTLENGTH, GETLASTMODIFIED,
             CREATIONDATE, GETETAG, GETCONTENTTYPE, LOCKDISCOVERY, SUPPORTEDLOCK);
     private static final List<PropertyName> FOLDER_NAMES = List.of(RESOURCETYPE, GETLASTMODIFIED, CREATIONDATE,
-            LOCKDISCOVERY, SUPPORTEDLOCK, QUOTA_USED, QUOTA_AVAILABLE);
+            GETETAG, LOCKDISCOVERY, SUPPORTEDLOCK, QUOTA_USED, QUOTA_AVAILABLE);
     private static final Set<PropertyName> FILE_NAME_SET = Set.copyOf(FILE_NAMES);
     private static final Set<PropertyName> FOLDER_NAME_SET = Set.copyOf(FOLDER_NAMES);
     private static final Set<PropertyName> PROTECTED = union(FILE_NAME_SET, FOLDER_NAME_SET);

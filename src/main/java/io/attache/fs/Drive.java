@@ -1,5 +1,6 @@
 package io.attache.fs;
 
+import io.attache.meta.Changes;
 import io.attache.meta.Locks;
 import io.attache.meta.Node;
 import io.attache.meta.Nodes;
@@ -133,6 +134,7 @@ public final class Drive {
             }
             locks.requireForMembership(c, path, now);
             long id = Nodes.insertFolder(c, userId, parent.id(), path.name(), now);
+            Changes.mark(c, id, Changes.next(c, userId));
             return FileService.entry(Nodes.byId(c, id).orElseThrow(), path);
         });
     }
@@ -209,6 +211,7 @@ public final class Drive {
         } else {
             nodeId = Nodes.insertFile(c, userId, parent.id(), path.name(), versionId, type, now);
         }
+        Changes.mark(c, nodeId, Changes.next(c, userId));
         Users.addUsedBytes(c, userId, content.size() - replaced);
         return new WriteResult(FileService.entry(Nodes.byId(c, nodeId).orElseThrow(), path), existing.isEmpty());
     }
@@ -237,6 +240,7 @@ public final class Drive {
                 throw new FsException.Forbidden("the root folder cannot be deleted");
             }
             locks.requireForTree(c, path, now);
+            Changes.mark(c, node.parentId(), Changes.next(c, userId));
             if (fs.trash().enabled()) {
                 fs.trash().put(c, userId, node, path, now);
             } else {
@@ -264,6 +268,10 @@ public final class Drive {
                 throw new FsException.InsufficientStorage("the copy does not fit in the quota");
             }
             Users.addUsedBytes(c, userId, copied);
+            long copy = Nodes.child(c, parent.id(), to.name()).orElseThrow().id();
+            long change = Changes.next(c, userId);
+            Changes.markBelow(c, copy, change);
+            Changes.mark(c, copy, change);
             return created;
         });
     }
@@ -280,7 +288,10 @@ public final class Drive {
             Node parent = parentFolder(c, to);
             locks.requireForTree(c, from, now);
             boolean created = clearDestination(c, parent, to, overwrite, now);
+            long change = Changes.next(c, userId);
+            Changes.mark(c, source.parentId(), change);
             Nodes.move(c, source.id(), parent.id(), to.name());
+            Changes.mark(c, source.id(), change);
             Locks.deleteTree(c, userId, from.toString());
             return created;
         });
@@ -311,6 +322,7 @@ public final class Drive {
             if (patch.newModified() != null) {
                 Nodes.setModified(c, node.id(), patch.newModified().toEpochMilli());
             }
+            Changes.mark(c, node.id(), Changes.next(c, userId));
             return null;
         });
     }

@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * A folder or file as the WebDAV layer sees it: where it is and what it looks like at one moment.
  *
- * @param etag              strong entity tag of a file's content; null for folders
+ * @param etag              strong entity tag: of a file's content, or of everything in a folder's tree
  * @param storedContentType the type the client gave when it wrote the file, if it gave a specific one
  */
 public record Entry(long id, DavPath path, boolean folder, long size, String etag, String storedContentType,

@@ -32,9 +32,13 @@ public record Node(long id, long ownerId, Long parentId, String name, Kind kind,
     /**
      * A strong entity tag. A file's: the first 64 bits of the random content id (read as hex by the
      * query), so it changes with every write of the content and is shared by copies, which hold
-     * the same bytes. Folders have none.
+     * the same bytes. A folder's: its id and the number of the last change at or below it
+     * ({@link Changes}), so it changes whenever anything in the folder's tree changes.
      */
     public String etag() {
+        if (kind == Kind.FOLDER) {
+            return "\"" + Long.toHexString(id) + "." + Long.toHexString(changeSeq) + '"';
+        }
         return contentTag == null ? null : '"' + contentTag + '"';
     }
 }
