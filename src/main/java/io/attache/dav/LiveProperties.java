@@ -33,6 +33,9 @@ final class LiveProperties {
     static final PropertyName QUOTA_AVAILABLE = PropertyName.dav("quota-available-bytes");
     static final PropertyName LOCKDISCOVERY = PropertyName.dav("lockdiscovery");
     static final PropertyName SUPPORTEDLOCK = PropertyName.dav("supportedlock");
+    /** ownCloud's: a file's checksums, which rclone's owncloud and nextcloud modes compare instead of downloading. */
+    static final String OWNCLOUD = "http://owncloud.org/ns";
+    static final PropertyName CHECKSUMS = new PropertyName(OWNCLOUD, "checksums");
 
     /** In the order allprop writes them. */
     private static final List<PropertyName> FILE_ALLPROP = List.of(
@@ -40,7 +43,7 @@ final class LiveProperties {
     private static final List<PropertyName> FOLDER_ALLPROP = List.of(RESOURCETYPE, GETLASTMODIFIED, CREATIONDATE,
             GETETAG, LOCKDISCOVERY);
     private static final List<PropertyName> FILE_NAMES = List.of(RESOURCETYPE, GETCONTENTLENGTH, GETLASTMODIFIED,
-            CREATIONDATE, GETETAG, GETCONTENTTYPE, LOCKDISCOVERY, SUPPORTEDLOCK);
+            CREATIONDATE, GETETAG, GETCONTENTTYPE, LOCKDISCOVERY, SUPPORTEDLOCK, CHECKSUMS);
     private static final List<PropertyName> FOLDER_NAMES = List.of(RESOURCETYPE, GETLASTMODIFIED, CREATIONDATE,
             GETETAG, LOCKDISCOVERY, SUPPORTEDLOCK, QUOTA_USED, QUOTA_AVAILABLE);
     private static final Set<PropertyName> FILE_NAME_SET = Set.copyOf(FILE_NAMES);
@@ -71,6 +74,16 @@ final class LiveProperties {
         return FOLDER_NAME_SET.contains(name);
     }
 
+    /** True for a live property that some resources of its kind have and others not: ask {@link #has}. */
+    static boolean isConditional(PropertyName name) {
+        return CHECKSUMS.equals(name);
+    }
+
+    /** Whether {@code entry} has the live property {@code name} that its kind of resource can have. */
+    static boolean has(PropertyName name, Entry entry) {
+        return !CHECKSUMS.equals(name) || entry.checksums() != null;
+    }
+
     /**
      * Writes {@code name}'s value for {@code entry} if the resource has that live property.
      *
@@ -78,6 +91,14 @@ final class LiveProperties {
      * @return false when it is not a live property of this resource
      */
     static boolean write(MultistatusWriter out, PropertyName name, Entry entry, Context context) throws IOException {
+        if (CHECKSUMS.equals(name)) {
+            if (entry.folder() || entry.checksums() == null) {
+                return false;
+            }
+            // The values are letters, digits and ':': nothing to escape.
+            out.propertyXml(OWNCLOUD, "checksums", "<N:checksum>" + entry.checksums() + "</N:checksum>");
+            return true;
+        }
         if (!Xml.DAV.equals(name.namespace())) {
             return false;
         }

@@ -145,7 +145,9 @@ final class PropfindHandler extends DavHandler {
     private static void propname(MultistatusWriter out, Entry entry, List<StoredProperty> dead) throws IOException {
         out.startPropstat();
         for (PropertyName name : LiveProperties.names(entry)) {
-            out.propertyXml(name.namespace(), name.name(), null);
+            if (LiveProperties.has(name, entry)) {
+                out.propertyXml(name.namespace(), name.name(), null);
+            }
         }
         for (StoredProperty p : dead) {
             out.propertyXml(p.namespace(), p.name(), null);
@@ -168,7 +170,7 @@ final class PropfindHandler extends DavHandler {
         for (int i = 0; i < names.size(); i++) {
             PropertyName name = names.get(i);
             StoredProperty stored = byName.isEmpty() ? null : byName.get(name);
-            if (stored == null && !request.isLive(i, entry.folder())) {
+            if (stored == null && !request.isLive(i, entry)) {
                 if (missing == null) {
                     missing = new ArrayList<>();
                 }

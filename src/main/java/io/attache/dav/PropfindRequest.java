@@ -1,5 +1,7 @@
 package io.attache.dav;
 
+import io.attache.fs.Entry;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +20,7 @@ final class PropfindRequest {
     private final List<PropertyName> names;
     private final boolean[] liveOnFile;
     private final boolean[] liveOnFolder;
+    private final boolean[] conditional;
     private final boolean liveOnly;
 
     PropfindRequest(Kind kind, List<PropertyName> names) {
@@ -25,10 +28,12 @@ final class PropfindRequest {
         this.names = List.copyOf(names);
         this.liveOnFile = new boolean[this.names.size()];
         this.liveOnFolder = new boolean[this.names.size()];
+        this.conditional = new boolean[this.names.size()];
         boolean allLive = true;
         for (int i = 0; i < this.names.size(); i++) {
             liveOnFile[i] = LiveProperties.isLiveOnFile(this.names.get(i));
             liveOnFolder[i] = LiveProperties.isLiveOnFolder(this.names.get(i));
+            conditional[i] = LiveProperties.isConditional(this.names.get(i));
             allLive &= liveOnFile[i];
         }
         this.liveOnly = kind == Kind.PROP && allLive;
@@ -42,9 +47,10 @@ final class PropfindRequest {
         return names;
     }
 
-    /** Whether {@code names().get(i)} is a live property of a folder ({@code folder}) or of a file. */
-    boolean isLive(int i, boolean folder) {
-        return folder ? liveOnFolder[i] : liveOnFile[i];
+    /** Whether {@code names().get(i)} is a live property of {@code entry}. */
+    boolean isLive(int i, Entry entry) {
+        boolean kind = entry.folder() ? liveOnFolder[i] : liveOnFile[i];
+        return kind && (!conditional[i] || LiveProperties.has(names.get(i), entry));
     }
 
     /** Interprets a parsed body; an empty body means allprop. */

@@ -1,11 +1,13 @@
 package io.attache.meta;
 
 /**
- * A folder or a file as the database holds it, with its current version's size and content tag
- * for files. Immutable: a snapshot of one row at one moment.
+ * A folder or a file as the database holds it, with its current version's size, content tag and
+ * checksums (ownCloud notation, null when none were asked for) for files. Immutable: a snapshot of
+ * one row at one moment.
  */
 public record Node(long id, long ownerId, Long parentId, String name, Kind kind, Long versionId,
-                   String contentType, long createdAt, long modifiedAt, long size, String contentTag, long changeSeq) {
+                   String contentType, long createdAt, long modifiedAt, long size, String contentTag, long changeSeq,
+                   String checksums) {
 
     public enum Kind {
         FOLDER("folder"), FILE("file");

@@ -11,6 +11,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -96,6 +97,15 @@ class TrashTest {
         trash.restore(trash.list("t").get(0).id());
         assertNotEquals(deleted, drive.get(DavPath.parse("/keep")).etag());
         assertNotEquals(root, drive.get(DavPath.ROOT).etag());
+    }
+
+    @Test
+    void restoreKeepsTheModificationTime() throws Exception {
+        Instant taken = Instant.parse("2019-06-01T12:00:00Z");
+        drive.upload(DavPath.parse("/photo.jpg"), new ByteArrayInputStream(new byte[]{1, 2}), new Upload(null, taken, null));
+        drive.delete(DavPath.parse("/photo.jpg"));
+        trash.restore(trash.list("t").get(0).id());
+        assertEquals(taken, drive.get(DavPath.parse("/photo.jpg")).modified());
     }
 
     @Test
