@@ -111,7 +111,7 @@ final class IfHeader {
      * @throws DavException 400 when the header does not follow the grammar
      */
     static IfHeader parse(String header, boolean bareToken) throws DavException {
-        String token = bareToken ? bareStateToken(header.trim()) : null;
+        String token = bareToken ? bareStateToken(header) : null;
         if (token != null) {
             return new IfHeader(List.of(new Production(null, List.of(List.of(new Condition(false, token, null))))));
         }
@@ -149,8 +149,9 @@ final class IfHeader {
         return new IfHeader(List.copyOf(productions));
     }
 
-    /** The token when {@code value} is one state token, bare or in angle brackets; else null. */
-    private static String bareStateToken(String value) {
+    /** The token when {@code header} is one state token, bare or in angle brackets; else null. */
+    static String bareStateToken(String header) {
+        String value = header.trim();
         String token = value.startsWith("<") && value.endsWith(">") ? value.substring(1, value.length() - 1).trim() : value;
         boolean stateToken = token.regionMatches(true, 0, "opaquelocktoken:", 0, 16)
                 || token.regionMatches(true, 0, "urn:uuid:", 0, 9);

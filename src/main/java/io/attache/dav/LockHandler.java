@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * LOCK (RFC 4918 section 9.10): a new exclusive or shared write lock with Depth 0 or infinity,
  * on an existing resource or on an unmapped URL (which becomes an empty locked file, 201); or,
- * without a body, a refresh of the lock whose token the If header submits.
+ * without a body, a refresh of the lock whose token the If header submits. The npm webdav library
+ * refreshes with its lockinfo body and the token bare in the If header ({@code If: token}), a
+ * form no other request has: that too is a refresh.
  */
 final class LockHandler extends DavHandler {
 
@@ -34,7 +36,7 @@ final class LockHandler extends DavHandler {
             ex.sendText(condition, "precondition failed");
             return;
         }
-        if (body.length == 0) {
+        if (body.length == 0 || (ex.header("If") != null && IfHeader.bareStateToken(ex.header("If")) != null)) {
             if (ex.header("If") == null) {
                 throw new DavException(400, "a LOCK without a body refreshes a lock and needs its token in an If header");
             }

@@ -255,6 +255,11 @@ class LockingTest {
             Response bracketed = send("LOCK /b HTTP/1.1\nTimeout: Second-800\nIf: <" + token + ">");
             assertEquals(200, bracketed.status(), bracketed::toString);
             assertEquals("Second-800", bracketed.header("Timeout"));
+            Response npm = send("LOCK /b HTTP/1.1\nTimeout: Infinite, Second-4100000000\nIf: " + token,
+                    LOCKINFO.formatted("exclusive"));
+            assertEquals(200, npm.status(), "with the lockinfo body the npm library sends along: " + npm);
+            assertTrue(npm.text().contains(token), npm::toString);
+            assertEquals("Second-7200", npm.header("Timeout"));
             assertEquals(412, send("LOCK /b HTTP/1.1\nIf: opaquelocktoken:other").status());
             assertEquals(400, put("/b", "2", "If: " + token).status(), "strict outside a lock refresh");
             assertEquals(400, send("LOCK /b HTTP/1.1\nIf: <http://127.0.0.1/b>").status(), "a tag without a list");
