@@ -77,7 +77,7 @@ abstract class DavHandler implements io.milton.http.Handler {
         if (value == null || "OPTIONS".equals(ex.method())) {
             return true;
         }
-        // A LOCK without a body refreshes the lock its If header names; only there can a bare token mean nothing else.
+        // Only a LOCK refresh may name its token bare (the npm webdav library's form); see LockHandler.
         IfHeader header = IfHeader.parse(value, "LOCK".equals(ex.method()));
         ex.submitLockTokens(header.submittedTokens());
         Map<String, IfHeader.ResourceState> states = new HashMap<>();

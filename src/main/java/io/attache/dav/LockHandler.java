@@ -36,8 +36,9 @@ final class LockHandler extends DavHandler {
             ex.sendText(condition, "precondition failed");
             return;
         }
-        if (body.length == 0 || (ex.header("If") != null && IfHeader.bareStateToken(ex.header("If")) != null)) {
-            if (ex.header("If") == null) {
+        String ifHeader = ex.header("If");
+        if (body.length == 0 || (ifHeader != null && IfHeader.bareStateToken(ifHeader) != null)) {
+            if (ifHeader == null) {
                 throw new DavException(400, "a LOCK without a body refreshes a lock and needs its token in an If header");
             }
             LockInfo refreshed = drive.locking().refresh(ex.path(), timeout);

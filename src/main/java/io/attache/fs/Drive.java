@@ -180,9 +180,10 @@ public final class Drive {
         long now = fs.now();
         long modified = upload.modified() == null ? now : upload.modified().toEpochMilli();
         try {
-            if (checksums != null && !checksums.mismatches(upload.checksums()).isEmpty()) {
-                throw new FsException.BadRequest("the body does not have the checksum OC-Checksum announces ("
-                        + checksums.mismatches(upload.checksums()) + "); received " + content.size() + " bytes with " + checksums);
+            String mismatches = checksums == null ? "" : checksums.mismatches(upload.checksums());
+            if (!mismatches.isEmpty()) {
+                throw new FsException.BadRequest("the body does not have the " + mismatches + " that OC-Checksum announces; "
+                        + "received " + content.size() + " bytes with " + checksums);
             }
             return fs.write(c -> commit(c, path, content, new Stored(type, modified, checksums), now));
         } catch (FsException | RuntimeException e) {
