@@ -31,6 +31,7 @@ class QueryPlanTest {
     static final Map<String, String> STATEMENTS = Map.of(
             "child", Nodes.CHILD,
             "children", Nodes.LISTING_AFTER,
+            "subfolders", Nodes.SUBFOLDER_AFTER,
             "root", Nodes.PARENTLESS,
             "chunks", Versions.CHUNKS,
             "due", DeleteQueue.DUE,
@@ -51,6 +52,7 @@ class QueryPlanTest {
     @CsvSource({
             "child,      sqlite_autoindex_node_1",
             "children,   sqlite_autoindex_node_1",
+            "subfolders, node_subfolders",
             "root,       node_roots",
             "chunks,     sqlite_autoindex_chunk_1",
             "due,        delete_queue_due",
