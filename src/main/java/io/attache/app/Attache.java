@@ -12,8 +12,11 @@ import io.attache.fs.BackupPointer;
 import io.attache.fs.ChunkCollector;
 import io.attache.fs.FileService;
 import io.attache.fs.Housekeeper;
+import io.attache.fs.AuthEvents;
 import io.attache.fs.MetadataBackup;
+import io.attache.fs.ShareLinks;
 import io.attache.fs.TrashBin;
+import io.attache.fs.UploadQueue;
 import io.attache.fs.UserService;
 import io.attache.fs.WriteJournal;
 import io.attache.meta.Database;
@@ -25,6 +28,22 @@ import io.attache.pipeline.RangeReader;
 import io.attache.server.AttacheServer;
 import io.attache.server.TlsKeys;
 import io.attache.store.ChunkStore;
+import io.attache.web.ErrorLog;
+import io.attache.web.WebApp;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +84,13 @@ public final class Attache implements AutoCloseable {
     public final TrashBin trash;
     public final MetadataBackup backup;
     public final RangeReader reader;
+    public final ShareLinks shares;
+    /** Write-through today: a PUT is answered once its chunks are stored, so nothing waits. */
+    public final UploadQueue uploads = UploadQueue.WRITE_THROUGH;
+    /** The server's vital signs, scraped as /metrics. */
+    public final PrometheusMeterRegistry metrics;
+    private RecentErrors recentErrors;
+    private JvmGcMetrics gcMetrics;
     private final Housekeeper housekeeper = new Housekeeper();
     private final ExecutorService uploaders;
     private final ExecutorService fetchers;
@@ -85,8 +111,9 @@ public final class Attache implements AutoCloseable {
         }
     };
 
-    private Attache(Config config, Database db, MasterKey masterKey, ChunkStore store) {
+    private Attache(Config config, Database db, MasterKey masterKey, ChunkStore store, PrometheusMeterRegistry metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.db = db;
         this.masterKey = masterKey;
         this.store = store;
@@ -107,6 +134,7 @@ public final class Attache implements AutoCloseable {
         this.trash = new TrashBin(db, clock, config.trashRetention());
         this.files = new FileService(db, writer, reader, journal, trash, clock);
         this.users = new UserService(db, clock);
+        this.shares = new ShareLinks(db, clock);
         this.collector = new ChunkCollector(db, store, clock, config.gcGrace());
     }
 
@@ -117,8 +145,9 @@ public final class Attache implements AutoCloseable {
         try {
             MasterKey key = loadMasterKey(config);
             checkKey(db, key, config);
-            ChunkStore store = openStore(config);
-            return new Attache(config, db, key, store);
+            PrometheusMeterRegistry metrics = newRegistry();
+            ChunkStore store = openStore(config, metrics);
+            return new Attache(config, db, key, store, metrics);
         } catch (Exception | Error e) {
             db.close();
             throw e;
@@ -146,15 +175,89 @@ public final class Attache implements AutoCloseable {
         DavEngine engine = new DavEngine(new DavSettings(config.maxXmlBody(), 1_000,
                 config.lockDefaultTimeout().toSeconds(), config.lockMaxTimeout().toSeconds(), config.dropMacMetadata()));
         AttacheServer server = new AttacheServer(engine, files, users).http(config.listen());
-        if (config.tlsListen() != null) {
-            TlsKeys keys = config.tlsKeystore() != null
+        TlsKeys keys = null;
+        if (config.tlsListen() != null || config.web().tlsListen() != null) {
+            keys = config.tlsKeystore() != null
                     ? TlsKeys.load(config.tlsKeystore(), config.tlsKeystorePassword())
                     : TlsKeys.selfSigned(config.dataDir());
-            server.https(config.tlsListen(), keys);
             log.info("HTTPS certificate SHA-256 fingerprint {}", keys.fingerprint());
+        }
+        if (config.tlsListen() != null) {
+            server.https(config.tlsListen(), keys);
+        }
+        recentErrors = RecentErrors.install();
+        if (config.web().listen() != null || config.web().tlsListen() != null) {
+            WebApp web = new WebApp(files, users, trash, shares, uploads, this::storeStatus,
+                    recentErrors == null ? ErrorLog.NONE : recentErrors, metrics, Clock.systemUTC());
+            server.web(config.web().listen(), config.web().tlsListen(), keys, web.servlet());
+        }
+        instrument();
+        server.metrics(metrics, metrics::scrape, config.web().metricsToken(), config.web().metricsListen());
+        if (config.web().requestLog() != null) {
+            server.requestLog(config.web().requestLog(), config.web().requestLog() == io.attache.config.WebSettings.STDERR);
         }
         server.start();
         return server;
+    }
+
+    /**
+     * A Prometheus registry whose request timer publishes a latency histogram. Every meter is
+     * named attache_* or by the library that measures it (jvm_*, jetty_*, hikaricp_*).
+     */
+    private static PrometheusMeterRegistry newRegistry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                if (id.getName().equals("http.server.requests") || id.getName().equals("attache.store.operations")) {
+                    return DistributionStatisticConfig.builder().percentilesHistogram(true)
+                            .minimumExpectedValue(1e6).maximumExpectedValue(60e9).build().merge(config);
+                }
+                return config;
+            }
+        });
+        return registry;
+    }
+
+    /** The JVM, the database pools, sign-ins and uploads, on top of what the store stack counts. */
+    private void instrument() {
+        new ClassLoaderMetrics().bindTo(metrics);
+        new JvmMemoryMetrics().bindTo(metrics);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
+        new FileDescriptorMetrics().bindTo(metrics);
+        db.recordMetricsIn(metrics);
+        Counter failedLogins = Counter.builder("attache.logins.failed")
+                .description("Sign-ins refused for a wrong user name or password, WebDAV and web").register(metrics);
+        Counter bans = Counter.builder("attache.logins.bans")
+                .description("Addresses or users banned by the login defence").register(metrics);
+        users.reportTo(new AuthEvents() {
+            @Override
+            public void failedLogin() {
+                failedLogins.increment();
+            }
+
+            @Override
+            public void banned() {
+                bans.increment();
+            }
+        });
+        Gauge.builder("attache.uploads.receiving", files.transfers(), t -> t.activeCount())
+                .description("Uploads being received now").register(metrics);
+        Gauge.builder("attache.uploads.pending.files", uploads, q -> q.snapshot(null).pendingFiles())
+                .description("Acknowledged uploads not yet completely in the store (write-back)").register(metrics);
+        Gauge.builder("attache.uploads.pending.bytes", uploads, q -> q.snapshot(null).pendingBytes())
+                .baseUnit("bytes").description("Bytes of acknowledged uploads still to store").register(metrics);
+    }
+
+    /** What the store stack says about its health, for the admin pages. */
+    private java.util.Map<String, Object> storeStatus() {
+        java.util.Map<String, Object> status = new java.util.LinkedHashMap<>();
+        store.status(status);
+        return status;
     }
 
     /** Creates user {@code admin} with a random password when there is no user at all; returns the password. */
@@ -164,7 +267,7 @@ public final class Attache implements AutoCloseable {
         }
         char[] password = RandomPassword.generate(new SecureRandom());
         try {
-            users.add("admin", password, null);
+            users.add("admin", password, null, true);
             return Optional.of(new String(password));
         } finally {
             Arrays.fill(password, '\0');
@@ -227,8 +330,13 @@ public final class Attache implements AutoCloseable {
     }
 
     private static ChunkStore openStore(Config config) throws IOException {
+        return openStore(config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
+    private static ChunkStore openStore(Config config, io.micrometer.core.instrument.MeterRegistry metrics)
+            throws IOException {
         try {
-            return Stores.open(config);
+            return Stores.open(config, metrics);
         } catch (io.attache.config.ConfigException e) {
             throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
         }
@@ -315,6 +423,12 @@ public final class Attache implements AutoCloseable {
     @Override
     public void close() {
         housekeeper.close();
+        if (recentErrors != null) {
+            recentErrors.uninstall();
+        }
+        if (gcMetrics != null) {
+            gcMetrics.close();
+        }
         uploaders.shutdown();
         fetchers.shutdownNow();
         try {

@@ -54,8 +54,12 @@ public final class ShareLinks {
     public record Created(Link link, String token) {
     }
 
-    /** What an opened link gives access to: a file or folder at {@code root} of its owner's tree. */
-    public record Shared(long linkId, long ownerId, DavPath root, boolean folder) {
+    /**
+     * What a live link gives access to: a file or folder at {@code root} of its owner's tree.
+     *
+     * @param passwordProtected whether it must be opened with a password
+     */
+    public record Shared(long linkId, long ownerId, DavPath root, boolean folder, boolean passwordProtected) {
     }
 
     /**
@@ -109,11 +113,12 @@ public final class ShareLinks {
     }
 
     /**
-     * Whether the live link {@code token} needs a password; empty when there is no such link, it
-     * expired, or what it shares is in the trash.
+     * The live link {@code token}, password or not; empty when there is no such link, it expired,
+     * or what it shares is in the trash. A caller that serves it must have checked the password
+     * ({@link #open}) when the link has one.
      */
-    public Optional<Boolean> needsPassword(String token) throws FsException {
-        return FileService.inTransaction(db, c -> live(c, token).map(found -> found.link().passwordHash() != null), false);
+    public Optional<Shared> find(String token) throws FsException {
+        return FileService.inTransaction(db, c -> live(c, token), false).map(ShareLinks::shared);
     }
 
     /**
@@ -129,7 +134,12 @@ public final class ShareLinks {
         if (stored != null && (password == null || !PasswordHash.verify(password, stored))) {
             throw new FsException.Forbidden(password == null ? "this link needs a password" : "wrong password");
         }
-        return new Shared(found.link().id(), found.link().ownerId(), found.path(), found.folder());
+        return shared(found);
+    }
+
+    private static Shared shared(Found found) {
+        return new Shared(found.link().id(), found.link().ownerId(), found.path(), found.folder(),
+                found.link().passwordHash() != null);
     }
 
     /** Counts bytes served through a link: they are its owner's traffic. */
