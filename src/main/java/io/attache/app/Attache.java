@@ -189,7 +189,7 @@ public final class Attache implements AutoCloseable {
         if (config.web().listen() != null || config.web().tlsListen() != null) {
             WebApp web = new WebApp(files, users, trash, shares, uploads, this::storeStatus,
                     recentErrors == null ? ErrorLog.NONE : recentErrors, metrics, Clock.systemUTC());
-            server.web(config.web().listen(), config.web().tlsListen(), keys, web.servlet());
+            server.web(config.web().listen(), config.web().tlsListen(), keys, web.servlet(), web::stop);
         }
         instrument();
         server.metrics(metrics, metrics::scrape, config.web().metricsToken(), config.web().metricsListen());
@@ -209,7 +209,7 @@ public final class Attache implements AutoCloseable {
         registry.config().meterFilter(new MeterFilter() {
             @Override
             public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-                if (id.getName().equals("http.server.requests") || id.getName().equals("attache.store.operations")) {
+                if (id.getName().equals("jetty.server.requests") || id.getName().equals("attache.store.operations")) {
                     return DistributionStatisticConfig.builder().percentilesHistogram(true)
                             .minimumExpectedValue(1e6).maximumExpectedValue(60e9).build().merge(config);
                 }

@@ -58,6 +58,7 @@ public final class AttacheServer implements AutoCloseable {
     private ServletContextHandler webContext;
     private MeterRegistry metrics;
     private long startedAt;
+    private Runnable beforeStop = () -> { };
 
     public AttacheServer(DavEngine engine, FileService files, UserService users) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
@@ -81,7 +82,9 @@ public final class AttacheServer implements AutoCloseable {
     }
 
     /** Serves the web app on {@code listen} (plain HTTP), and over HTTPS on {@code tlsListen} when not null. */
-    public AttacheServer web(Values.Listen listen, Values.Listen tlsListen, TlsKeys keys, HttpServlet app) {
+    public AttacheServer web(Values.Listen listen, Values.Listen tlsListen, TlsKeys keys, HttpServlet app,
+                             Runnable beforeStop) {
+        this.beforeStop = beforeStop;
         webContext = new ServletContextHandler("/");
         webContext.addServlet(new ServletHolder("web", app), "/*");
         webContext.setVirtualHosts(List.of("@" + WEB));
@@ -207,6 +210,7 @@ public final class AttacheServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        beforeStop.run();
         server.stop();
         if (startedAt != 0) {
             log.info("Attaché stopped after {} s", (System.nanoTime() - startedAt) / 1_000_000_000);

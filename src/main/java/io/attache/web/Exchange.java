@@ -118,7 +118,13 @@ final class Exchange {
         if (response.isCommitted()) {
             return;
         }
+        String retryAfter = response.getHeader("Retry-After");
         response.reset();
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Referrer-Policy", "no-referrer");
+        if (retryAfter != null) {
+            response.setHeader("Retry-After", retryAfter);
+        }
         json(status, java.util.Map.of("error", message == null ? "error" : message));
     }
 

@@ -30,6 +30,8 @@ final class TransfersApi {
     private final Transfers transfers;
     private final UploadQueue queue;
     private final Semaphore streams = new Semaphore(MAX_STREAMS);
+    private final java.util.Set<Thread> streaming = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     TransfersApi(Transfers transfers, UploadQueue queue) {
         this.transfers = transfers;
@@ -55,13 +57,24 @@ final class TransfersApi {
             ex.response.setHeader("Retry-After", "10");
             throw new WebException(503, "too many live views open");
         }
+        streaming.add(Thread.currentThread());
         try {
-            stream(ex);
+            if (!closed) {
+                stream(ex);
+            }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // the server is stopping; the browser reconnects to whichever server answers next
         } finally {
+            streaming.remove(Thread.currentThread());
+            Thread.interrupted();
             streams.release();
         }
+    }
+
+    /** Ends every open stream at once, so that stopping the server does not wait for them. */
+    void close() {
+        closed = true;
+        streaming.forEach(Thread::interrupt);
     }
 
     private void stream(Exchange ex) throws IOException, InterruptedException {

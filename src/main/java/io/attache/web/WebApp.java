@@ -26,6 +26,7 @@ public final class WebApp {
     static final long SHARE_GUESS_WINDOW_MILLIS = TimeUnit.MINUTES.toMillis(5);
 
     private final WebServlet servlet;
+    private final TransfersApi transfers;
 
     /**
      * @param storeStatus the store's health for the admin pages, as name/value pairs
@@ -37,11 +38,16 @@ public final class WebApp {
         AddressThrottle throttle = new AddressThrottle(clock, SHARE_GUESS_BUDGET, SHARE_GUESS_WINDOW_MILLIS);
         this.servlet = new WebServlet(users, sessions, new Assets(), new FilesApi(files), new TrashApi(trash),
                 new ShareApi(shares), new SharedAccess(shares, files, throttle, clock, metrics),
-                new TransfersApi(files.transfers(), queue),
+                transfers = new TransfersApi(files.transfers(), queue),
                 new AdminApi(users, sessions, queue, files.transfers(), storeStatus, errors));
     }
 
     public HttpServlet servlet() {
         return servlet;
+    }
+
+    /** Ends the live views' event streams; the server calls it first when it stops. */
+    public void stop() {
+        transfers.close();
     }
 }
