@@ -22,8 +22,12 @@ final class FileSender {
     private FileSender() {
     }
 
-    /** @return the body bytes sent */
-    static long send(HttpServletRequest request, HttpServletResponse response, OpenFile file, boolean preview)
+    /** What was sent: body bytes, and the first byte of a range answer (-1 for a whole file or nothing). */
+    record Sent(long bytes, long rangeStart) {
+        static final Sent NOTHING = new Sent(0, -1);
+    }
+
+    static Sent send(HttpServletRequest request, HttpServletResponse response, OpenFile file, boolean preview)
             throws IOException {
         Entry entry = file.entry();
         long size = entry.size();
@@ -35,7 +39,7 @@ final class FileSender {
         String ifNoneMatch = request.getHeader("If-None-Match");
         if (ifNoneMatch != null && entry.etag() != null && ifNoneMatch.contains(entry.etag())) {
             response.setStatus(304);
-            return 0;
+            return Sent.NOTHING;
         }
         String ifRange = request.getHeader("If-Range");
         ByteRanges.Result ranges = ifRange != null && !ifRange.trim().equals(entry.etag())
@@ -45,11 +49,12 @@ final class FileSender {
             response.setHeader("Content-Range", "bytes */" + size);
             response.setStatus(416);
             response.setContentLength(0);
-            return 0;
+            return Sent.NOTHING;
         }
         long first = 0;
         long length = size;
-        if (ranges.ranges().size() == 1) {
+        boolean partial = ranges.ranges().size() == 1;
+        if (partial) {
             ByteRanges.Range range = ranges.ranges().get(0);
             first = range.first();
             length = range.length();
@@ -61,10 +66,10 @@ final class FileSender {
         response.setContentType(entry.contentType());
         response.setContentLengthLong(length);
         if (head) {
-            return 0;
+            return Sent.NOTHING;
         }
         OutputStream out = response.getOutputStream();
         file.copyRange(first, length, out);
-        return length;
+        return new Sent(length, partial ? first : -1);
     }
 }

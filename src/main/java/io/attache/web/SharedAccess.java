@@ -42,7 +42,8 @@ final class SharedAccess {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Grant> grants = new ConcurrentHashMap<>();
     private final Counter bytesServed;
-    private final Counter rangeRequests;
+    private final Counter rangesFromStart;
+    private final Counter rangesFromOffset;
 
     private record Grant(long linkId, long expiresAt) {
     }
@@ -54,8 +55,12 @@ final class SharedAccess {
         this.clock = clock;
         this.bytesServed = Counter.builder("attache.share.bytes").baseUnit("bytes")
                 .description("Bytes served through share links").register(metrics);
-        this.rangeRequests = Counter.builder("attache.share.range.requests")
-                .description("Share-link downloads answered with one byte range (206)").register(metrics);
+        this.rangesFromStart = Counter.builder("attache.share.range.requests").tag("from", "start")
+                .description("Share-link downloads answered with one byte range (206), by where it starts; a range"
+                        + " from an offset is a seek").register(metrics);
+        this.rangesFromOffset = Counter.builder("attache.share.range.requests").tag("from", "offset")
+                .description("Share-link downloads answered with one byte range (206), by where it starts; a range"
+                        + " from an offset is a seek").register(metrics);
     }
 
     /** Handles {@code /s/<token>/<action>}; {@code action} is "" for the page itself. */
@@ -136,10 +141,11 @@ final class SharedAccess {
                 return;
             }
             case "file" -> {
-                sent = FileSender.send(ex.request, ex.response, drive.open(path), "1".equals(ex.param("inline")));
-                if (ex.response.getStatus() == 206) {
-                    rangeRequests.increment();
+                FileSender.Sent file = FileSender.send(ex.request, ex.response, drive.open(path), "1".equals(ex.param("inline")));
+                if (file.rangeStart() >= 0) {
+                    (file.rangeStart() == 0 ? rangesFromStart : rangesFromOffset).increment();
                 }
+                sent = file.bytes();
             }
             case "zip" -> {
                 Entry folder = drive.get(path);

@@ -130,6 +130,8 @@ function route() {
   const [, name] = hash.split('/');
   const view = name === 'search' ? 'files' : views[name] ? name : 'files';
   document.querySelectorAll('.side a').forEach((a) => a.classList.toggle('active', a.dataset.view === view));
+  // The transfers view lists this page's uploads itself.
+  document.body.classList.toggle('on-transfers', view === 'transfers');
   if (current && current.close) {
     current.close();
   }

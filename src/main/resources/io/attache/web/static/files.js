@@ -2,7 +2,7 @@
 // actions on them, drag-and-drop uploads, and search results in the same list.
 
 import {get, post, encodePath, join, parentOf, nameOf} from './api.js';
-import {size, date, el} from './format.js';
+import {size, date, el, icon} from './format.js';
 import {VirtualList} from './virtual-list.js';
 import {ask, confirmAction, report, toast, refreshQuota} from './app.js';
 import {preview} from './preview.js';
@@ -29,9 +29,9 @@ export class FilesView {
       onchange: () => this.addFiles(this.folderInput.files, true)});
     const toolbar = el('div', {class: 'toolbar'}, this.crumbs,
       el('button', {id: 'new-folder', onclick: () => this.newFolder()}, '+ New folder'),
-      el('button', {id: 'upload-files-button', onclick: () => this.fileInput.click()}, '⤒ Upload files'),
-      el('button', {id: 'upload-folder-button', onclick: () => this.folderInput.click()}, '⤒ Upload folder'),
-      el('button', {id: 'zip-folder', onclick: () => this.downloadZip(this.path)}, '⤓ Download as zip'),
+      el('button', {id: 'upload-files-button', onclick: () => this.fileInput.click()}, 'Upload files'),
+      el('button', {id: 'upload-folder-button', onclick: () => this.folderInput.click()}, 'Upload folder'),
+      el('button', {id: 'zip-folder', onclick: () => this.downloadZip(this.path)}, 'Download as zip'),
       this.fileInput, this.folderInput);
     const head = el('div', {class: 'list-head'},
       this.sortButton('name', 'Name'), this.sortButton('size', 'Size', 'num'),
@@ -185,18 +185,18 @@ export class FilesView {
       fn();
     }}, label);
     return el('div', {class: 'row', 'data-name': entry.name, 'data-path': entry.path, role: 'row'},
-      el('div', {class: 'name'}, el('span', {class: 'icon'}, entry.folder ? '📁' : icon(entry.type)),
+      el('div', {class: 'name'}, icon(entry.folder, entry.type),
         el('a', {href: entry.folder ? '#/files' + encodePath(entry.path) : '#', onclick: open, title: entry.path},
           this.search ? entry.path : entry.name)),
       el('div', {class: 'num'}, entry.folder ? '' : size(entry.size)),
       el('div', {}, date(entry.modified)),
       el('div', {class: 'actions'},
-        entry.folder ? action('zip', '⤓', 'Download as zip', () => this.downloadZip(entry.path))
-          : action('download', '⤓', 'Download', () => this.download(entry)),
-        action('rename', '✎', 'Rename', () => this.rename(entry)),
-        action('move', '➜', 'Move', () => this.move(entry)),
-        action('share', '🔗', 'Share', () => shareDialog(entry.path)),
-        action('delete', '🗑', 'Delete', () => this.remove(entry))));
+        entry.folder ? action('zip', 'Zip', 'Download as zip', () => this.downloadZip(entry.path))
+          : action('download', 'Download', 'Download', () => this.download(entry)),
+        action('rename', 'Rename', 'Rename', () => this.rename(entry)),
+        action('move', 'Move', 'Move to another folder', () => this.move(entry)),
+        action('share', 'Share', 'Make a share link', () => shareDialog(entry.path)),
+        action('delete', 'Delete', 'Move to the trash', () => this.remove(entry))));
   }
 
   download(entry) {
@@ -335,28 +335,6 @@ async function walk(entry, folder, items) {
   if (items.every((i) => !i.path.startsWith(path + '/'))) {
     items.push({folder: true, path});
   }
-}
-
-function icon(type) {
-  if (!type) {
-    return '📄';
-  }
-  if (type.startsWith('image/')) {
-    return '🖼';
-  }
-  if (type.startsWith('video/')) {
-    return '🎞';
-  }
-  if (type.startsWith('audio/')) {
-    return '🎵';
-  }
-  if (type === 'application/pdf') {
-    return '📕';
-  }
-  if (type.startsWith('text/')) {
-    return '📝';
-  }
-  return '📄';
 }
 
 export {nameOf};

@@ -46,6 +46,14 @@ export function percent(done, total) {
   return Math.min(100, Math.floor(done * 100 / total)) + '%';
 }
 
+/** A small icon drawn by the style sheet: a folder, or a file coloured by its kind. */
+export function icon(folder, type) {
+  const t = (type || '').toLowerCase();
+  const kind = folder ? 'folder' : t.startsWith('image/') ? 'image' : t.startsWith('video/') ? 'video'
+    : t.startsWith('audio/') ? 'audio' : t === 'application/pdf' ? 'pdf' : t.startsWith('text/') ? 'text' : 'file';
+  return el('span', {class: 'ficon ' + kind, 'aria-hidden': 'true'});
+}
+
 /** An element with attributes and children; text children become text nodes, never HTML. */
 export function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -61,7 +69,7 @@ export function el(tag, attrs, ...children) {
       node.setAttribute(key, value === true ? '' : value);
     }
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child !== null && child !== undefined && child !== false) {
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }

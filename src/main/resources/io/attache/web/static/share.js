@@ -2,7 +2,7 @@
 // the shared file (with a preview) or the shared folder (browsable, downloadable as a zip).
 
 import {encodePath, join} from './api.js';
-import {size, date, el} from './format.js';
+import {size, date, el, icon} from './format.js';
 import {VirtualList} from './virtual-list.js';
 import {previewContent, kindOf} from './preview.js';
 
@@ -88,10 +88,10 @@ async function showFolder(info, path) {
   const scroller = el('div', {class: 'vlist', id: 'share-list'});
   const viewer = el('div', {id: 'share-viewer'});
   main.replaceChildren(el('div', {class: 'toolbar'}, crumbs,
-    el('a', {href: base + 'zip?path=' + encodeURIComponent(path), id: 'share-zip'}, el('button', {}, '⤓ Download as zip'))),
+    el('a', {href: base + 'zip?path=' + encodeURIComponent(path), id: 'share-zip'}, el('button', {}, 'Download as zip'))),
   el('div', {class: 'listing'}, scroller), viewer);
   const list = new VirtualList(scroller, 40, (entry) => el('div', {class: 'row', 'data-name': entry.name},
-    el('div', {class: 'name'}, el('span', {class: 'icon'}, entry.folder ? '📁' : '📄'),
+    el('div', {class: 'name'}, icon(entry.folder, entry.type),
       el('a', {href: '#', onclick: async (e) => {
         e.preventDefault();
         if (entry.folder) {
@@ -106,7 +106,7 @@ async function showFolder(info, path) {
       }}, entry.name)),
     el('div', {class: 'num'}, entry.folder ? '' : size(entry.size)),
     el('div', {}, date(entry.modified)),
-    el('div', {class: 'num'}, entry.folder ? '' : el('a', {href: fileUrl(entry.path), download: entry.name}, '⤓'))));
+    el('div', {class: 'num'}, entry.folder ? '' : el('a', {href: fileUrl(entry.path), download: entry.name}, 'Download'))));
   const entries = [];
   let after = '';
   for (;;) {

@@ -1,7 +1,7 @@
 // Share links: create one for a file or folder (optional password and expiry), list and revoke.
 
 import {get, post} from './api.js';
-import {size, date, el} from './format.js';
+import {size, date, el, icon} from './format.js';
 import {report, toast} from './app.js';
 
 export async function shareDialog(path) {
@@ -62,14 +62,14 @@ export class SharesView {
     try {
       const {links} = await get('/api/shares');
       if (links.length === 0) {
-        this.body.replaceChildren(el('p', {class: 'muted'}, 'No shared links. Use 🔗 on a file or folder to make one.'));
+        this.body.replaceChildren(el('p', {class: 'muted'}, 'No shared links. Use Share on a file or folder to make one.'));
         return;
       }
       this.body.replaceChildren(el('table', {class: 'grid'},
         el('thead', {}, el('tr', {}, el('th', {}, 'Shared'), el('th', {}, 'Password'), el('th', {}, 'Expires'),
           el('th', {}, 'Created'), el('th', {class: 'num'}, 'Downloaded'), el('th', {}, ''))),
         el('tbody', {}, links.map((l) => el('tr', {'data-id': l.id},
-          el('td', {}, (l.folder ? '📁 ' : '📄 ') + (l.trashed ? '(in the trash)' : l.path)),
+          el('td', {}, icon(l.folder), ' ', l.trashed ? '(in the trash)' : l.path),
           el('td', {}, l.password ? 'yes' : 'no'),
           el('td', {}, l.expires ? date(l.expires) : 'never'),
           el('td', {}, date(l.created)),

@@ -1,7 +1,7 @@
 // The user's trash: restore, delete for good, empty.
 
 import {get, post} from './api.js';
-import {size, date, el} from './format.js';
+import {size, date, el, icon} from './format.js';
 import {confirmAction, report, toast, refreshQuota} from './app.js';
 
 export class TrashView {
@@ -31,7 +31,7 @@ export class TrashView {
       this.body.replaceChildren(el('table', {class: 'grid'},
         el('thead', {}, el('tr', {}, el('th', {}, 'Deleted from'), el('th', {class: 'num'}, 'Size'), el('th', {}, 'Deleted'), el('th', {}, ''))),
         el('tbody', {}, trash.items.reverse().map((item) => el('tr', {'data-path': item.path},
-          el('td', {}, (item.folder ? '📁 ' : '📄 ') + item.path),
+          el('td', {}, icon(item.folder), ' ', item.path),
           el('td', {class: 'num'}, size(item.size)),
           el('td', {}, date(item.deleted)),
           el('td', {class: 'num'},
