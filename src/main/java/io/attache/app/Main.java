@@ -187,7 +187,7 @@ public final class Main {
                 Created the first user. Log in with
                   user:     admin
                   password: %s
-                The password is shown only this once; change it with 'attache user passwd admin'.""".formatted(p)));
+                The password is shown only this once; change it with 'attache user passwd admin --data-dir %s'.""".formatted(p, config.dataDir())));
         out.flush();
         server.join();
         stopped.await();
