@@ -29,6 +29,12 @@ final class FileSender {
 
     static Sent send(HttpServletRequest request, HttpServletResponse response, OpenFile file, boolean preview)
             throws IOException {
+        return send(request, response, file, preview, first -> { });
+    }
+
+    /** As above; {@code beforeRange} hears where a range answer starts before its body is sent. */
+    static Sent send(HttpServletRequest request, HttpServletResponse response, OpenFile file, boolean preview,
+                     java.util.function.LongConsumer beforeRange) throws IOException {
         Entry entry = file.entry();
         long size = entry.size();
         response.setHeader("Accept-Ranges", "bytes");
@@ -67,6 +73,9 @@ final class FileSender {
         response.setContentLengthLong(length);
         if (head) {
             return Sent.NOTHING;
+        }
+        if (partial) {
+            beforeRange.accept(first);
         }
         OutputStream out = response.getOutputStream();
         file.copyRange(first, length, out);

@@ -141,11 +141,8 @@ final class SharedAccess {
                 return;
             }
             case "file" -> {
-                FileSender.Sent file = FileSender.send(ex.request, ex.response, drive.open(path), "1".equals(ex.param("inline")));
-                if (file.rangeStart() >= 0) {
-                    (file.rangeStart() == 0 ? rangesFromStart : rangesFromOffset).increment();
-                }
-                sent = file.bytes();
+                sent = FileSender.send(ex.request, ex.response, drive.open(path), "1".equals(ex.param("inline")),
+                        first -> (first == 0 ? rangesFromStart : rangesFromOffset).increment()).bytes();
             }
             case "zip" -> {
                 Entry folder = drive.get(path);

@@ -113,7 +113,8 @@ final class WebServlet extends HttpServlet {
         int slash = rest.indexOf('/');
         String token = slash < 0 ? rest : rest.substring(0, slash);
         String action = slash < 0 ? "" : rest.substring(slash + 1);
-        if (!action.isEmpty() || "POST".equals(ex.method())) {
+        if (!"GET".equals(ex.method()) && !"HEAD".equals(ex.method())) {
+            // unlocking; a download may come from anywhere the link was pasted
             checkOrigin(ex.request);
         }
         if (action.isEmpty() && slash < 0) {

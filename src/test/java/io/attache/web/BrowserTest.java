@@ -109,8 +109,13 @@ class BrowserTest {
         return driver;
     }
 
+    /**
+     * Waits for {@code condition}. The file list is virtual: it replaces its row elements as it
+     * re-renders, so an element found a moment ago may be gone; the condition is then tried again.
+     */
     private <T> T until(WebDriver driver, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT).until(condition);
+        return new WebDriverWait(driver, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(condition);
     }
 
     private WebElement find(String css) {
@@ -182,7 +187,19 @@ class BrowserTest {
     }
 
     private void rowAction(String name, String action) {
-        row(name).findElement(By.cssSelector("[data-action='" + action + "']")).click();
+        row(name);
+        until(browser, d -> {
+            d.findElement(By.cssSelector(".vlist-rows .row[data-name='" + name + "'] [data-action='" + action + "']")).click();
+            return true;
+        });
+    }
+
+    private void clickName(String name) {
+        row(name);
+        until(browser, d -> {
+            d.findElement(By.cssSelector(".vlist-rows .row[data-name='" + name + "'] .name a")).click();
+            return true;
+        });
     }
 
     private void answer(String value) {
@@ -247,7 +264,7 @@ class BrowserTest {
         rowAction("notes-2026.txt", "move");
         answer("/Projects");
         until(browser, d -> d.findElements(By.cssSelector(".row[data-name='notes-2026.txt']")).isEmpty());
-        row("Projects").findElement(By.cssSelector(".name a")).click();
+        clickName("Projects");
         row("notes-2026.txt");
         assertEquals("/Projects", find("#crumbs a:last-child").getAttribute("data-path"));
         rowAction("notes-2026.txt", "delete");
@@ -280,7 +297,8 @@ class BrowserTest {
         row("day1.jpg");
         row("day2.jpg");
         until(browser, d -> d.findElement(By.id("status-line")).getText().equals("2 found"));
-        assertEquals("/Trip/day1.jpg", row("day1.jpg").getAttribute("data-path"));
+        assertEquals("/Trip/day1.jpg", until(browser, d -> d.findElement(By.cssSelector(".row[data-name='day1.jpg']"))
+                .getAttribute("data-path")));
     }
 
     @Test
@@ -425,7 +443,7 @@ class BrowserTest {
                 </script></body></html>""".getBytes(StandardCharsets.UTF_8);
         drive.write(DavPath.parse("/evil.html"), new ByteArrayInputStream(html), "text/html");
         go("#/files/");
-        row("evil.html").findElement(By.cssSelector(".name a")).click();
+        clickName("evil.html");
         assertTrue(find("#preview-text").getText().contains("localStorage.setItem"), "shown as its source text");
         find("[data-action='close-preview']").click();
         browser.get(server.webUrl() + "/api/file/evil.html?inline=1");
