@@ -12,7 +12,6 @@ import io.attache.fs.BackupPointer;
 import io.attache.fs.ChunkCollector;
 import io.attache.fs.FileService;
 import io.attache.fs.Housekeeper;
-import io.attache.fs.AuthEvents;
 import io.attache.fs.MetadataBackup;
 import io.attache.fs.ShareLinks;
 import io.attache.fs.TrashBin;
@@ -30,19 +29,6 @@ import io.attache.server.TlsKeys;
 import io.attache.store.ChunkStore;
 import io.attache.web.ErrorLog;
 import io.attache.web.WebApp;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.core.instrument.config.MeterFilter;
-import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +76,7 @@ public final class Attache implements AutoCloseable {
     /** The server's vital signs, scraped as /metrics. */
     public final PrometheusMeterRegistry metrics;
     private RecentErrors recentErrors;
-    private JvmGcMetrics gcMetrics;
+    private AutoCloseable vitals;
     private final Housekeeper housekeeper = new Housekeeper();
     private final ExecutorService uploaders;
     private final ExecutorService fetchers;
@@ -145,7 +131,7 @@ public final class Attache implements AutoCloseable {
         try {
             MasterKey key = loadMasterKey(config);
             checkKey(db, key, config);
-            PrometheusMeterRegistry metrics = newRegistry();
+            PrometheusMeterRegistry metrics = Vitals.newRegistry();
             ChunkStore store = openStore(config, metrics);
             return new Attache(config, db, key, store, metrics);
         } catch (Exception | Error e) {
@@ -191,66 +177,13 @@ public final class Attache implements AutoCloseable {
                     recentErrors == null ? ErrorLog.NONE : recentErrors, metrics, Clock.systemUTC());
             server.web(config.web().listen(), config.web().tlsListen(), keys, web.servlet(), web::stop);
         }
-        instrument();
+        vitals = Vitals.instrument(metrics, db, users, files, uploads);
         server.metrics(metrics, metrics::scrape, config.web().metricsToken(), config.web().metricsListen());
         if (config.web().requestLog() != null) {
             server.requestLog(config.web().requestLog(), config.web().requestLog() == io.attache.config.WebSettings.STDERR);
         }
         server.start();
         return server;
-    }
-
-    /**
-     * A Prometheus registry whose request timer publishes a latency histogram. Every meter is
-     * named attache_* or by the library that measures it (jvm_*, jetty_*, hikaricp_*).
-     */
-    private static PrometheusMeterRegistry newRegistry() {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().meterFilter(new MeterFilter() {
-            @Override
-            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-                if (id.getName().equals("jetty.server.requests") || id.getName().equals("attache.store.operations")) {
-                    return DistributionStatisticConfig.builder().percentilesHistogram(true)
-                            .minimumExpectedValue(1e6).maximumExpectedValue(60e9).build().merge(config);
-                }
-                return config;
-            }
-        });
-        return registry;
-    }
-
-    /** The JVM, the database pools, sign-ins and uploads, on top of what the store stack counts. */
-    private void instrument() {
-        new ClassLoaderMetrics().bindTo(metrics);
-        new JvmMemoryMetrics().bindTo(metrics);
-        gcMetrics = new JvmGcMetrics();
-        gcMetrics.bindTo(metrics);
-        new JvmThreadMetrics().bindTo(metrics);
-        new ProcessorMetrics().bindTo(metrics);
-        new UptimeMetrics().bindTo(metrics);
-        new FileDescriptorMetrics().bindTo(metrics);
-        db.recordMetricsIn(metrics);
-        Counter failedLogins = Counter.builder("attache.logins.failed")
-                .description("Sign-ins refused for a wrong user name or password, WebDAV and web").register(metrics);
-        Counter bans = Counter.builder("attache.logins.bans")
-                .description("Addresses or users banned by the login defence").register(metrics);
-        users.reportTo(new AuthEvents() {
-            @Override
-            public void failedLogin() {
-                failedLogins.increment();
-            }
-
-            @Override
-            public void banned() {
-                bans.increment();
-            }
-        });
-        Gauge.builder("attache.uploads.receiving", files.transfers(), t -> t.activeCount())
-                .description("Uploads being received now").register(metrics);
-        Gauge.builder("attache.uploads.pending.files", uploads, q -> q.snapshot(null).pendingFiles())
-                .description("Acknowledged uploads not yet completely in the store (write-back)").register(metrics);
-        Gauge.builder("attache.uploads.pending.bytes", uploads, q -> q.snapshot(null).pendingBytes())
-                .baseUnit("bytes").description("Bytes of acknowledged uploads still to store").register(metrics);
     }
 
     /** What the store stack says about its health, for the admin pages. */
@@ -426,8 +359,12 @@ public final class Attache implements AutoCloseable {
         if (recentErrors != null) {
             recentErrors.uninstall();
         }
-        if (gcMetrics != null) {
-            gcMetrics.close();
+        if (vitals != null) {
+            try {
+                vitals.close();
+            } catch (Exception e) {
+                log.debug("Closing the JVM's metrics failed: {}", e.toString());
+            }
         }
         uploaders.shutdown();
         fetchers.shutdownNow();
