@@ -43,7 +43,8 @@ public record Config(
         long cacheSize,
         Path cacheDir,
         Duration storeRetryTime,
-        Map<String, String> discord) {
+        Map<String, String> discord,
+        WebSettings web) {
 
     public enum StoreKind { LOCAL, DISCORD }
 
@@ -60,7 +61,7 @@ public record Config(
 
     /** Keys whose values are secrets: never printed, and also readable from {@code <key>-file}. */
     public static final Set<String> SECRETS = Set.of("passphrase", "discord-token", "discord-webhooks",
-            "tls-keystore-password");
+            "tls-keystore-password", "metrics-token");
 
     private static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();
@@ -95,6 +96,7 @@ public record Config(
         for (String key : DISCORD_KEYS) {
             d.put(key, "");
         }
+        WebSettings.defaults(d);
         return Map.copyOf(d);
     }
 
@@ -175,7 +177,7 @@ public record Config(
                 Values.duration("backup-interval", v.get("backup-interval")), Values.positiveInt("backup-keep", v.get("backup-keep")),
                 cacheSize(v.get("cache-size"), store),
                 (v.get("cache-dir").isEmpty() ? dataDir.resolve("cache") : Path.of(v.get("cache-dir"))).toAbsolutePath().normalize(),
-                positive("store-retry-time", v), discord);
+                positive("store-retry-time", v), discord, WebSettings.from(v));
     }
 
     /** "auto": no cache in front of the local store, which is a local folder itself; 1 GiB otherwise. */

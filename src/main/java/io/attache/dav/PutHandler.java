@@ -55,7 +55,7 @@ final class PutHandler extends DavHandler {
         }
         String checksum = ex.header("OC-Checksum");
         Upload upload = new Upload(ex.header("Content-Type"), ocMtime(ex.header("X-OC-Mtime")),
-                checksum == null || checksum.isBlank() ? null : Checksums.parse(checksum));
+                checksum == null || checksum.isBlank() ? null : Checksums.parse(checksum), declaredLength(ex));
         WriteResult result = drive.upload(ex.path(), ex.body(), upload);
         if (upload.modified() != null) {
             ex.setHeader("X-OC-MTime", "accepted");
@@ -63,6 +63,20 @@ final class PutHandler extends DavHandler {
         ex.setHeader("ETag", result.entry().etag());
         ex.status(result.created() ? 201 : 204);
         ex.contentLength(0);
+    }
+
+    /** Content-Length, or Finder's X-Expected-Entity-Length with a chunked body; -1 when neither is usable. */
+    static long declaredLength(DavExchange ex) {
+        long length = ex.servletRequest().getContentLengthLong();
+        if (length >= 0) {
+            return length;
+        }
+        String expected = ex.header("X-Expected-Entity-Length");
+        try {
+            return expected == null ? -1 : Math.max(-1, Long.parseLong(expected.trim()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**

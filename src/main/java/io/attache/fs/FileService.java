@@ -30,6 +30,7 @@ public final class FileService {
     private final WriteJournal journal;
     private final TrashBin trash;
     private final Clock clock;
+    private final Transfers transfers;
 
     public FileService(Database db, ChunkWriter writer, RangeReader reader, WriteJournal journal, TrashBin trash,
                        Clock clock) {
@@ -39,6 +40,12 @@ public final class FileService {
         this.journal = journal;
         this.trash = trash;
         this.clock = clock;
+        this.transfers = new Transfers(clock);
+    }
+
+    /** The uploads being received now, for the live transfers view. */
+    public Transfers transfers() {
+        return transfers;
     }
 
     TrashBin trash() {

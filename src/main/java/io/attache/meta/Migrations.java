@@ -23,7 +23,8 @@ final class Migrations {
             "V1__initial.sql",
             "V2__locks.sql",
             "V3__trash.sql",
-            "V6__client_metadata.sql");
+            "V6__client_metadata.sql",
+            "V7__web.sql");
 
     private Migrations() {
     }
