@@ -198,7 +198,8 @@ final class SharedAccess {
         for (String name : e.path().names().subList(root.depth(), e.path().depth())) {
             path = path.child(name);
         }
-        return new Entry(e.id(), path, e.folder(), e.size(), e.etag(), e.storedContentType(), e.created(), e.modified());
+        return new Entry(e.id(), path, e.folder(), e.size(), e.etag(), e.storedContentType(), e.created(), e.modified(),
+                e.checksums());
     }
 
     private boolean granted(Exchange ex, String token, long linkId) {

@@ -51,8 +51,9 @@ class LargeListingTest {
             Node first = Nodes.child(c, big.id(), "file-00000.txt").orElseThrow();
             for (int i = 1; i < FILES; i++) {
                 Versions.addReference(c, first.versionId());
+                long now = System.currentTimeMillis();
                 Nodes.insertFile(c, userId, big.id(), String.format("file-%05d.txt", i), first.versionId(), "text/plain",
-                        System.currentTimeMillis());
+                        now, now);
             }
             Users.addUsedBytes(c, userId, FILES - 1);
             return null;
