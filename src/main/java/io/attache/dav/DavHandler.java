@@ -1,5 +1,6 @@
 package io.attache.dav;
 
+import io.attache.fs.ClientText;
 import io.attache.fs.DavPath;
 import io.attache.fs.Entry;
 import io.attache.fs.FsException;
@@ -40,7 +41,8 @@ abstract class DavHandler implements io.milton.http.Handler {
                         + "</D:href></D:lock-token-submitted>");
             } catch (FsException e) {
                 if (e instanceof FsException.Unavailable) {
-                    log.warn("{} {} failed: {}", exchange.method(), exchange.path(), e.getMessage(), e.getCause());
+                    log.warn("{} {} failed: {}", exchange.method(), ClientText.escape(exchange.path().toString()),
+                            ClientText.escape(e.getMessage()), e.getCause());
                     exchange.setHeader("Retry-After", "5");
                 }
                 fail(exchange, statusOf(e), e.getMessage(), e);
@@ -53,10 +55,14 @@ abstract class DavHandler implements io.milton.http.Handler {
             }
         } catch (IOException | RuntimeException e) {
             if (exchange.committed()) {
-                log.debug("{} {} broke off after the response started: {}", exchange.method(), exchange.path(), e.toString());
+                log.debug("{} {} broke off after the response started: {}", exchange.method(),
+                        ClientText.escape(exchange.path().toString()), ClientText.escape(e.toString()));
                 exchange.abort(e);
             } else {
-                log.error("{} {} failed", exchange.method(), exchange.path(), e);
+                // The exception's own message may quote the request: escaped here, the trace kept at debug.
+                log.error("{} {} failed: {}", exchange.method(), ClientText.escape(exchange.path().toString()),
+                        ClientText.escape(e.toString()));
+                log.debug("{} {} failed", exchange.method(), ClientText.escape(exchange.path().toString()), e);
                 try {
                     exchange.sendText(500, "internal error: " + e.getMessage());
                 } catch (IOException | RuntimeException again) {

@@ -3,6 +3,7 @@ package io.attache.server;
 import io.attache.dav.DavEngine;
 import io.attache.dav.DavExchange;
 import io.attache.fs.Account;
+import io.attache.fs.ClientText;
 import io.attache.fs.DavPath;
 import io.attache.fs.Drive;
 import io.attache.fs.FileService;
@@ -83,7 +84,7 @@ final class DavServlet extends HttpServlet {
                 if (user.isPresent()) {
                     return user;
                 }
-                log.info("Failed login for '{}' from {}", credentials.get().user(), request.getRemoteAddr());
+                log.info("Failed login for '{}' from {}", ClientText.escape(credentials.get().user()), request.getRemoteAddr());
             } catch (FsException e) {
                 log.warn("Cannot check credentials: {}", e.getMessage());
                 response.setHeader("Retry-After", "5");
