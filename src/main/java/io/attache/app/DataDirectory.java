@@ -16,18 +16,39 @@ final class DataDirectory {
     private DataDirectory() {
     }
 
+    /**
+     * Creates {@code dir} if it is missing and checks that this process can write in it.
+     *
+     * @throws IOException naming the directory and the reason, e.g. permission denied
+     */
     static void create(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IOException("data directory " + dir + " is not a directory");
         }
-        if (dir.getParent() != null) {
-            Files.createDirectories(dir.getParent());
+        if (!Files.isDirectory(dir)) {
+            try {
+                if (dir.getParent() != null) {
+                    Files.createDirectories(dir.getParent());
+                }
+                try {
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } catch (UnsupportedOperationException e) {
+                    Files.createDirectory(dir);
+                }
+            } catch (IOException e) {
+                throw new IOException("cannot create data directory " + dir + ": " + Reasons.of(e), e);
+            }
+            log.info("Created data directory {}", dir);
         }
-        try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createDirectory(dir);
+        if (!Files.isWritable(dir)) {
+            boolean readOnly;
+            try {
+                readOnly = Files.getFileStore(dir).isReadOnly();
+            } catch (IOException e) {
+                readOnly = false;
+            }
+            throw new IOException("data directory " + dir + " is not writable: "
+                    + (readOnly ? "read-only file system" : "permission denied"));
         }
-        log.info("Created data directory {}", dir);
     }
 }

@@ -32,6 +32,9 @@ final class MaintenanceCommands {
 
     int fsck(Main.Args args) throws Exception {
         args.expect(1, "fsck [--verify-chunks] [--sample PERCENT]");
+        if (args.value("--sample").isPresent() && !args.flag("--verify-chunks")) {
+            throw new Main.UsageException("--sample chooses which chunks --verify-chunks fetches; give both");
+        }
         double fraction = args.value("--sample").map(MaintenanceCommands::percent).orElse(100.0) / 100.0;
         try (Attache attache = Attache.open(config)) {
             Fsck fsck = new Fsck(attache.db);

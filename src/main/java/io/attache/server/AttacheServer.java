@@ -17,6 +17,8 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
+import java.net.BindException;
+
 /**
  * The embedded Jetty server: an HTTP connector, optionally an HTTPS one, and one servlet at the
  * root. Jetty is configured for WebDAV rather than for web forms: only POST bodies are parsed as
@@ -80,8 +82,37 @@ public final class AttacheServer implements AutoCloseable {
         return connector;
     }
 
+    /**
+     * Binds the listeners and starts serving.
+     *
+     * @throws java.io.IOException naming the setting and the address when one cannot be bound
+     *                             (address already in use, permission denied, ...)
+     */
     public void start() throws Exception {
-        server.start();
+        try {
+            server.start();
+        } catch (java.io.IOException e) {
+            BindException bind = bindFailure(e);
+            if (bind == null) {
+                throw e;
+            }
+            server.stop();
+            boolean tls = secure != null && (plain == null || plain.isOpen());
+            String setting = tls ? "tls-listen" : "listen";
+            ServerConnector failed = tls ? secure : plain;
+            String address = (failed.getHost() == null ? "0.0.0.0" : failed.getHost()) + ":" + failed.getPort();
+            String reason = bind.getMessage() == null ? "cannot bind" : bind.getMessage().toLowerCase(java.util.Locale.ROOT);
+            throw new java.io.IOException("cannot listen on " + address + " (setting '" + setting + "'): " + reason, e);
+        }
+    }
+
+    private static BindException bindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException bind) {
+                return bind;
+            }
+        }
+        return null;
     }
 
     /** The HTTP port actually bound (useful when the configured port is 0). */

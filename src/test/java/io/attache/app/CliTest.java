@@ -23,11 +23,15 @@ class CliTest {
     }
 
     Result run(String stdin, String... args) {
+        return runWith(Map.of("HOME", dir.toString()), stdin, args);
+    }
+
+    Result runWith(Map<String, String> env, String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = new Main(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of("HOME", dir.toString())).run(args);
+                env).run(args);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -92,5 +96,46 @@ class CliTest {
         Result r = run("", "user", "list", "--config", conf.toString(), "--data-dir", data());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("chunk-size"), r.err());
+    }
+
+    @Test
+    void startUpErrorsNameThePathOrSettingAndTheReason() throws Exception {
+        Result noFile = run("", "user", "list", "--config", dir.resolve("missing.conf").toString());
+        assertEquals(2, noFile.code());
+        assertTrue(noFile.err().contains("cannot read config file " + dir.resolve("missing.conf") + ": no such file"), noFile.err());
+
+        Result typo = runWith(Map.of("HOME", dir.toString(), "ATTACHE_LISTN", "0.0.0.0:80"), "", "user", "list", "--data-dir", data());
+        assertEquals(2, typo.code());
+        assertTrue(typo.err().contains("unknown environment variable ATTACHE_LISTN"), typo.err());
+        Result documented = runWith(Map.of("HOME", dir.toString(), "ATTACHE_CONFIG", dir.resolve("none").toString(),
+                "ATTACHE_PASSPHRASE_FILE", dir.resolve("none").toString()), "", "user", "list");
+        assertTrue(!documented.err().contains("unknown environment variable"), documented.err());
+
+        java.nio.file.Files.writeString(dir.resolve("file"), "not a folder");
+        Result notADirectory = run("", "user", "list", "--data-dir", dir.resolve("file").toString());
+        assertEquals(1, notADirectory.code());
+        assertTrue(notADirectory.err().contains("data directory " + dir.resolve("file") + " is not a directory"), notADirectory.err());
+
+        java.nio.file.Path junk = java.nio.file.Files.createDirectories(dir.resolve("junk"));
+        java.nio.file.Files.write(junk.resolve("attache.db"), new byte[4096]);
+        java.nio.file.Files.writeString(junk.resolve("attache.db"), "this is not a database at all", java.nio.file.StandardOpenOption.APPEND);
+        Result notADatabase = run("", "user", "list", "--data-dir", junk.toString());
+        assertEquals(1, notADatabase.code());
+        assertTrue(notADatabase.err().contains("cannot open the database " + junk.resolve("attache.db") + ": it is not an SQLite database"),
+                notADatabase.err());
+
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Result busy = run("", "serve", "--data-dir", data(), "--listen", "127.0.0.1:" + taken.getLocalPort());
+            assertEquals(1, busy.code());
+            assertTrue(busy.err().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort() + " (setting 'listen'): address already in use"),
+                    busy.err());
+        }
+    }
+
+    @Test
+    void fsckSampleNeedsVerifyChunks() {
+        Result r = run("", "fsck", "--sample", "5", "--data-dir", data());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--verify-chunks"), r.err());
     }
 }
