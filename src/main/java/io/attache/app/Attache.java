@@ -200,7 +200,7 @@ public final class Attache implements AutoCloseable {
             params = Argon2id.parse(Files.readString(paramsFile, StandardCharsets.US_ASCII));
         } else {
             params = Argon2id.forMasterKey(random);
-            Files.writeString(paramsFile, params + "\n", StandardCharsets.US_ASCII);
+            DataDirectory.writePrivate(paramsFile, params + "\n");
         }
         byte[] raw = params.derive(config.passphrase().toCharArray(), ChunkFormat.KEY_SIZE);
         try {
@@ -258,7 +258,7 @@ public final class Attache implements AutoCloseable {
             String kdf = BackupPointer.peek(record)[1];
             Path params = config.dataDir().resolve("key.params");
             if (config.passphrase() != null && kdf != null && !Files.exists(params)) {
-                Files.writeString(params, kdf + "\n", StandardCharsets.US_ASCII);
+                DataDirectory.writePrivate(params, kdf + "\n");
             }
             if (config.passphrase() == null && !Files.exists(config.keyFile())) {
                 throw new IllegalStateException("no master key at " + config.keyFile()
@@ -294,7 +294,8 @@ public final class Attache implements AutoCloseable {
      */
     void lockDataDirectory() throws IOException {
         Path file = config.dataDir().resolve("serve.lock");
-        lockChannel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        lockChannel = FileChannel.open(file, java.util.EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                DataDirectory.ownerOnly());
         lock = lockChannel.tryLock();
         if (lock == null) {
             lockChannel.close();

@@ -15,9 +15,11 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -69,6 +71,7 @@ public final class MetadataBackup {
     public BackupPointer.Snapshot backupNow() throws IOException, SQLException {
         Path snapshot = workDir.resolve("backup-" + clock.millis() + ".db");
         Files.deleteIfExists(snapshot);
+        createPrivate(snapshot);
         try {
             db.snapshotTo(snapshot);
             Content content;
@@ -131,6 +134,8 @@ public final class MetadataBackup {
         }
         BackupPointer.Snapshot newest = pointer.snapshots().get(0);
         Path temp = target.resolveSibling(target.getFileName() + ".restoring");
+        Files.deleteIfExists(temp);
+        createPrivate(temp);
         try (OutputStream out = Files.newOutputStream(temp)) {
             reader.copy(newest.content(), 0, newest.content().size(), out);
         }
@@ -148,6 +153,16 @@ public final class MetadataBackup {
         Files.deleteIfExists(temp.resolveSibling(temp.getFileName() + "-shm"));
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         return newest;
+    }
+
+    /**
+     * An empty file readable by its owner only, for SQLite to fill (VACUUM INTO accepts an empty
+     * file; a file it creates itself would be world-readable).
+     */
+    private static void createPrivate(Path file) throws IOException {
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
     }
 
     private void deleteSnapshots(List<BackupPointer.Snapshot> dropped) {
