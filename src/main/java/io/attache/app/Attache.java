@@ -1,6 +1,7 @@
 package io.attache.app;
 
 import io.attache.config.Config;
+import io.attache.config.Limits;
 import io.attache.crypto.Argon2id;
 import io.attache.crypto.ChunkFormat;
 import io.attache.crypto.KeyFile;
@@ -13,6 +14,7 @@ import io.attache.fs.ChunkCollector;
 import io.attache.fs.FileService;
 import io.attache.fs.Housekeeper;
 import io.attache.fs.MetadataBackup;
+import io.attache.fs.ResourceLimits;
 import io.attache.fs.TrashBin;
 import io.attache.fs.UserService;
 import io.attache.fs.WriteJournal;
@@ -105,7 +107,7 @@ public final class Attache implements AutoCloseable {
         this.backup = new MetadataBackup(db, store, masterKey, backupWriter, reader, clock, config.backupKeep(),
                 kdfParams(config), config.dataDir());
         this.trash = new TrashBin(db, clock, config.trashRetention());
-        this.files = new FileService(db, writer, reader, journal, trash, clock);
+        this.files = new FileService(db, writer, reader, journal, trash, clock, resourceLimits(config.limits()));
         this.users = new UserService(db, clock);
         this.collector = new ChunkCollector(db, store, clock, config.gcGrace());
     }
@@ -169,6 +171,11 @@ public final class Attache implements AutoCloseable {
         } finally {
             Arrays.fill(password, '\0');
         }
+    }
+
+    private static ResourceLimits resourceLimits(Limits l) {
+        return new ResourceLimits(l.maxEntriesPerUser(), l.maxPropertiesPerResource(), l.maxPropertyBytesPerResource(),
+                l.maxPropertiesPerUser(), l.maxPropertyBytesPerUser(), l.maxLocksPerResource(), l.maxLocksPerUser());
     }
 
     private static int chunkSize(Config config, ChunkStore store) {

@@ -42,7 +42,8 @@ public record Config(
         long cacheSize,
         Path cacheDir,
         Duration storeRetryTime,
-        Map<String, String> discord) {
+        Map<String, String> discord,
+        Limits limits) {
 
     public enum StoreKind { LOCAL, DISCORD }
 
@@ -93,6 +94,7 @@ public record Config(
         for (String key : DISCORD_KEYS) {
             d.put(key, "");
         }
+        d.putAll(Limits.DEFAULTS);
         return Map.copyOf(d);
     }
 
@@ -172,7 +174,7 @@ public record Config(
                 Values.duration("backup-interval", v.get("backup-interval")), Values.positiveInt("backup-keep", v.get("backup-keep")),
                 cacheSize(v.get("cache-size"), store),
                 (v.get("cache-dir").isEmpty() ? dataDir.resolve("cache") : Path.of(v.get("cache-dir"))).toAbsolutePath().normalize(),
-                positive("store-retry-time", v), discord);
+                positive("store-retry-time", v), discord, Limits.from(v));
     }
 
     /** "auto": no cache in front of the local store, which is a local folder itself; 1 GiB otherwise. */

@@ -92,9 +92,15 @@ public final class Drive {
             }
             Map<Long, List<StoredProperty>> properties = new HashMap<>();
             if (withProperties && !entries.isEmpty()) {
-                Properties.ofChildren(c, folder.id(), afterName, entries.get(entries.size() - 1).name())
-                        .forEach((id, list) -> properties.put(id, list.stream()
-                                .map(p -> new StoredProperty(p.namespace(), p.name(), p.value())).toList()));
+                Properties.Batch batch = Properties.ofChildren(c, folder.id(), afterName, entries.get(entries.size() - 1).name(),
+                        ResourceLimits.LISTING_PROPERTY_BUDGET);
+                if (batch.cut()) {
+                    // The page ends where the properties read reached the budget; the next page goes on from there.
+                    entries.removeIf(e -> e.name().compareTo(batch.lastName()) > 0);
+                    more = true;
+                }
+                batch.byNode().forEach((id, list) -> properties.put(id, list.stream()
+                        .map(p -> new StoredProperty(p.namespace(), p.name(), p.value())).toList()));
             }
             return new Page(entries, properties, more);
         });
@@ -112,6 +118,7 @@ public final class Drive {
             }
             locks.requireForMembership(c, path, now);
             long id = Nodes.insertFolder(c, userId, parent.id(), path.name(), now);
+            requireWithinLimits(c, false);
             return FileService.entry(Nodes.byId(c, id).orElseThrow(), path);
         });
     }
@@ -187,6 +194,7 @@ public final class Drive {
             Versions.release(c, existing.get().versionId(), now);
         } else {
             nodeId = Nodes.insertFile(c, userId, parent.id(), path.name(), versionId, type, now);
+            requireWithinLimits(c, false);
         }
         Users.addUsedBytes(c, userId, content.size() - replaced);
         return new WriteResult(FileService.entry(Nodes.byId(c, nodeId).orElseThrow(), path), existing.isEmpty());
@@ -243,6 +251,7 @@ public final class Drive {
                 throw new FsException.InsufficientStorage("the copy does not fit in the quota");
             }
             Users.addUsedBytes(c, userId, copied);
+            requireWithinLimits(c, true);
             return created;
         });
     }
@@ -275,18 +284,35 @@ public final class Drive {
         });
     }
 
-    /** Applies a property patch in document order, all or nothing. */
+    /**
+     * Applies a property patch in document order, all or nothing: refused when the resource or
+     * the user would hold more properties or property bytes than allowed, or than the quota.
+     */
     public void patch(DavPath path, PropertyPatch patch) throws FsException {
         fs.write(c -> {
             Node node = resolve(c, path).orElseThrow(() -> notFound(path));
             locks.requireForResource(c, path, fs.now());
+            long count = 0;
+            long bytes = 0;
             for (PropertyPatch.Operation op : patch.operations()) {
-                if (op.isRemove()) {
-                    Properties.remove(c, node.id(), op.namespace(), op.name());
-                } else {
-                    Properties.set(c, node.id(), new Property(op.namespace(), op.name(), op.value()));
-                }
+                Properties.Delta delta = op.isRemove()
+                        ? Properties.remove(c, node.id(), op.namespace(), op.name())
+                        : Properties.set(c, node.id(), new Property(op.namespace(), op.name(), op.value()));
+                count += delta.count();
+                bytes += delta.bytes();
             }
+            Users.addProperties(c, userId, count, bytes);
+            ResourceLimits limits = fs.limits();
+            Properties.Delta held = Properties.totals(c, node.id());
+            if (held.count() > limits.maxPropertiesPerResource()) {
+                throw new FsException.InsufficientStorage("a resource holds at most " + limits.maxPropertiesPerResource()
+                        + " dead properties (max-properties-per-resource)");
+            }
+            if (held.bytes() > limits.maxPropertyBytesPerResource()) {
+                throw new FsException.InsufficientStorage("a resource holds at most " + limits.maxPropertyBytesPerResource()
+                        + " bytes of dead properties (max-property-bytes-per-resource)");
+            }
+            requireWithinLimits(c, bytes > 0);
             if (patch.newModified() != null) {
                 Nodes.setModified(c, node.id(), patch.newModified().toEpochMilli());
             }
@@ -299,11 +325,12 @@ public final class Drive {
         return new DriveLocks(this, fs, userId, locks);
     }
 
+    /** The user's storage: content and dead properties together, as the quota counts them. */
     public Quota quota() throws FsException {
         return fs.read(c -> {
             User user = Users.byId(c, userId).orElseThrow(() -> new FsException.NotFound("no such user"));
-            Long available = user.quotaBytes() == null ? null : Math.max(0, user.quotaBytes() - user.usedBytes());
-            return new Quota(user.usedBytes(), available);
+            Long available = user.quotaBytes() == null ? null : Math.max(0, user.quotaBytes() - user.storedBytes());
+            return new Quota(user.storedBytes(), available);
         });
     }
 
@@ -313,7 +340,32 @@ public final class Drive {
         if (user.quotaBytes() == null) {
             return Long.MAX_VALUE;
         }
-        return Math.max(0, user.quotaBytes() - user.usedBytes() + replacing);
+        return Math.max(0, user.quotaBytes() - user.storedBytes() + replacing);
+    }
+
+    /**
+     * Refuses a change that took the user beyond a limit on entries or dead properties, or (when
+     * it {@code grew} the bytes stored) beyond the quota; the transaction is then rolled back.
+     */
+    void requireWithinLimits(Connection c, boolean grew) throws SQLException, FsException {
+        User user = Users.byId(c, userId).orElseThrow(() -> new FsException.NotFound("no such user"));
+        ResourceLimits limits = fs.limits();
+        if (user.entryCount() > limits.maxEntriesPerUser()) {
+            throw new FsException.InsufficientStorage("a user holds at most " + limits.maxEntriesPerUser()
+                    + " files and folders, trash included (max-entries-per-user)");
+        }
+        if (user.propertyCount() > limits.maxPropertiesPerUser()) {
+            throw new FsException.InsufficientStorage("a user holds at most " + limits.maxPropertiesPerUser()
+                    + " dead properties (max-properties-per-user)");
+        }
+        if (user.propertyBytes() > limits.maxPropertyBytesPerUser()) {
+            throw new FsException.InsufficientStorage("a user holds at most " + limits.maxPropertyBytesPerUser()
+                    + " bytes of dead properties (max-property-bytes-per-user)");
+        }
+        if (grew && user.quotaBytes() != null && user.storedBytes() > user.quotaBytes()) {
+            throw new FsException.InsufficientStorage("the quota of " + user.quotaBytes()
+                    + " bytes (files and their properties) is full");
+        }
     }
 
     private static void checkDistinct(DavPath from, DavPath to) throws FsException {
@@ -372,7 +424,8 @@ public final class Drive {
             Versions.addReference(c, n.versionId());
             id = Nodes.insertFile(c, userId, parentId, name, n.versionId(), n.contentType(), now);
         }
-        Properties.copyAll(c, n.id(), id);
+        Properties.Delta properties = Properties.copyAll(c, n.id(), id);
+        Users.addProperties(c, userId, properties.count(), properties.bytes());
         copies.put(n.id(), id);
         return n.isFolder() ? 0 : n.size();
     }

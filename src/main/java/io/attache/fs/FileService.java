@@ -30,15 +30,21 @@ public final class FileService {
     private final WriteJournal journal;
     private final TrashBin trash;
     private final Clock clock;
+    private final ResourceLimits limits;
 
     public FileService(Database db, ChunkWriter writer, RangeReader reader, WriteJournal journal, TrashBin trash,
-                       Clock clock) {
+                       Clock clock, ResourceLimits limits) {
+        this.limits = limits;
         this.db = db;
         this.writer = writer;
         this.reader = reader;
         this.journal = journal;
         this.trash = trash;
         this.clock = clock;
+    }
+
+    ResourceLimits limits() {
+        return limits;
     }
 
     TrashBin trash() {

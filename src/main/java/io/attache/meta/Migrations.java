@@ -22,7 +22,8 @@ final class Migrations {
     private static final List<String> FILES = List.of(
             "V1__initial.sql",
             "V2__locks.sql",
-            "V3__trash.sql");
+            "V3__trash.sql",
+            "V4__limits_and_defence.sql");
 
     private Migrations() {
     }

@@ -152,10 +152,15 @@ public final class Nodes {
             p.setLong(7, now);
             p.setLong(8, now);
             p.executeUpdate();
+            long id;
             try (ResultSet keys = p.getGeneratedKeys()) {
                 keys.next();
-                return keys.getLong(1);
+                id = keys.getLong(1);
             }
+            if (parentId != null) {
+                Users.addEntries(c, ownerId, 1);
+            }
+            return id;
         }
     }
 
@@ -198,13 +203,17 @@ public final class Nodes {
 
     /**
      * Deletes {@code node} and, for a folder, everything under it, deepest first, releasing each
-     * file's version (its chunks go to the delete queue when no other file shares them).
+     * file's version (its chunks go to the delete queue when no other file shares them). The
+     * owner's counts of entries and dead properties go down with them.
      *
      * @return the bytes of content the deleted files held
      */
     public static long deleteTree(Connection c, Node node, long now) throws SQLException {
         List<Node> doomed = node.isFolder() ? descendants(c, node.id()) : new ArrayList<>();
         doomed.add(0, node);
+        long[] properties = Properties.totalsOfTree(c, node.id());
+        Users.addProperties(c, node.ownerId(), -properties[0], -properties[1]);
+        Users.addEntries(c, node.ownerId(), -(node.parentId() == null ? doomed.size() - 1 : doomed.size()));
         long freed = 0;
         for (int i = doomed.size() - 1; i >= 0; i--) {
             Node n = doomed.get(i);
