@@ -35,7 +35,7 @@ public final class Main {
               user remove NAME           remove a user and all of their files
               user quota NAME SIZE|none  set or clear a user's quota (e.g. 50GiB)
               trash list [--user NAME]   list deleted files and folders still in the trash
-              trash restore ID           put a trashed item back where it was deleted from
+              trash restore ID...        put trashed items back where they were deleted from
               trash empty [--user NAME]  delete trashed items for good (every user's without --user)
               fsck [--verify-chunks] [--sample PERCENT]
                                          check the metadata; with --verify-chunks also fetch and

@@ -3,7 +3,7 @@ package io.attache.app;
 import io.attache.config.Config;
 import io.attache.fs.BackupPointer;
 import io.attache.fs.ChunkCollector;
-import io.attache.fs.DavPath;
+import io.attache.fs.FsException;
 import io.attache.fs.Fsck;
 import io.attache.fs.TrashBin;
 
@@ -98,12 +98,16 @@ final class MaintenanceCommands {
 
     int trash(Main.Args args) throws Exception {
         if (args.positional.size() < 2) {
-            throw new Main.UsageException("usage: attache trash list|restore ID|empty [--user NAME]");
+            throw new Main.UsageException("usage: attache trash list|restore ID...|empty [--user NAME]");
         }
         String action = args.positional.get(1);
         switch (action) {
             case "list", "empty" -> args.expect(2, "trash " + action + " [--user NAME]");
-            case "restore" -> args.expect(3, "trash restore ID");
+            case "restore" -> {
+                if (args.positional.size() < 3) {
+                    throw new Main.UsageException("usage: attache trash restore ID...");
+                }
+            }
             default -> throw new Main.UsageException("unknown trash command '" + action + "'");
         }
         String user = args.value("--user").orElse(null);
@@ -119,14 +123,24 @@ final class MaintenanceCommands {
                     }
                 }
                 case "restore" -> {
-                    long id;
-                    try {
-                        id = Long.parseLong(args.positional.get(2));
-                    } catch (NumberFormatException e) {
-                        throw new Main.UsageException("a trash item id is a number: " + args.positional.get(2));
+                    List<Long> ids = new java.util.ArrayList<>();
+                    for (String arg : args.positional.subList(2, args.positional.size())) {
+                        try {
+                            ids.add(Long.parseLong(arg));
+                        } catch (NumberFormatException e) {
+                            throw new Main.UsageException("a trash item id is a number: " + arg);
+                        }
                     }
-                    DavPath restored = trash.restore(id);
-                    out.println("restored item " + id + " to " + restored);
+                    int failed = 0;
+                    for (long id : ids) {
+                        try {
+                            out.println("restored item " + id + " to " + trash.restore(id));
+                        } catch (FsException e) {
+                            err.println("attache: item " + id + ": " + e.getMessage());
+                            failed++;
+                        }
+                    }
+                    return failed == 0 ? 0 : 1;
                 }
                 default -> out.println("emptied " + trash.empty(user) + " items" + (user == null ? " from every trash" : " of " + user));
             }

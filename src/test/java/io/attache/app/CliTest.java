@@ -138,4 +138,24 @@ class CliTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--verify-chunks"), r.err());
     }
+
+    @Test
+    void trashRestoreTakesSeveralIds() throws Exception {
+        java.util.List<Long> ids = new java.util.ArrayList<>();
+        try (io.attache.testing.TestServer server = io.attache.testing.TestServer.start(Path.of(data())).user("tess")) {
+            io.attache.fs.Drive drive = server.attache().files.drive(server.attache().users.find("tess").orElseThrow().id());
+            for (String name : new String[]{"/one", "/two", "/three"}) {
+                drive.write(io.attache.fs.DavPath.parse(name), new ByteArrayInputStream(name.getBytes(StandardCharsets.UTF_8)), null);
+                drive.delete(io.attache.fs.DavPath.parse(name));
+            }
+            server.attache().trash.list("tess").forEach(e -> ids.add(e.id()));
+        }
+        Result r = run("", "trash", "restore", ids.get(0).toString(), ids.get(2).toString(), "99999", "--data-dir", data());
+        assertEquals(1, r.code(), "one id named nothing");
+        assertTrue(r.out().contains("restored item " + ids.get(0) + " to /one"), r.out());
+        assertTrue(r.out().contains("restored item " + ids.get(2) + " to /three"), r.out());
+        assertTrue(r.err().contains("item 99999: no trash item 99999"), r.err());
+        Result list = run("", "trash", "list", "--data-dir", data());
+        assertTrue(list.out().contains("/two") && !list.out().contains("/one") && !list.out().contains("/three"), list.out());
+    }
 }
