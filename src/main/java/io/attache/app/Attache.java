@@ -108,7 +108,7 @@ public final class Attache implements AutoCloseable {
                 kdfParams(config), config.dataDir());
         this.trash = new TrashBin(db, clock, config.trashRetention());
         this.files = new FileService(db, writer, reader, journal, trash, clock, resourceLimits(config.limits()));
-        this.users = new UserService(db, clock);
+        this.users = new UserService(db, clock, trash);
         this.collector = new ChunkCollector(db, store, clock, config.gcGrace());
     }
 
@@ -140,6 +140,7 @@ public final class Attache implements AutoCloseable {
         long started = System.currentTimeMillis();
         collector.recoverAbandonedWrites(started);
         housekeeper.every(config.gcInterval(), "empty expired trash", trash::purgeExpired)
+                .every(config.gcInterval(), "delete removed accounts", users::purgeRemoved)
                 .every(config.gcInterval(), "delete unreferenced chunks", () -> collector.drain(Integer.MAX_VALUE));
         if (!config.backupInterval().isZero()) {
             housekeeper.every(config.backupInterval(), "back up the metadata", backup::backupNow);

@@ -32,7 +32,9 @@ public final class Main {
               user add NAME              add a user (asks for the password, or --password-stdin)
               user passwd NAME           change a user's password
               user list                  list users with their usage and quota
-              user remove NAME           remove a user and all of their files
+              user remove NAME           disable a user's login and move their files to their trash,
+                                         restorable for the trash retention (asks for the name
+                                         again unless --yes; --purge deletes everything now)
               user quota NAME SIZE|none  set or clear a user's quota (e.g. 50GiB)
               trash list [--user NAME]   list deleted files and folders still in the trash
               trash restore ID...        put trashed items back where they were deleted from
@@ -213,7 +215,7 @@ public final class Main {
         private static final List<String> WITH_VALUE = List.of("--config", "--data-dir", "--listen", "--quota", "--user",
                 "--sample");
         private static final List<String> BARE = List.of("--help", "-h", "--version", "--password-stdin",
-                "--verify-chunks", "--from-store", "--force");
+                "--verify-chunks", "--from-store", "--force", "--yes", "--purge");
 
         final List<String> positional = new ArrayList<>();
         private final Map<String, String> values = new LinkedHashMap<>();

@@ -63,11 +63,12 @@ final class MaintenanceCommands {
             int abandoned = attache.collector.recoverAbandonedWrites(Long.MAX_VALUE);
             int orphans = attache.collector.collectOrphans(attache.backup.snapshotLocators());
             int expired = attache.trash.purgeExpired();
+            int accounts = attache.users.purgeRemoved();
             int deleted = new ChunkCollector(attache.db, attache.store, Clock.systemUTC(), Duration.ZERO).drain(Integer.MAX_VALUE);
             out.printf("interrupted uploads: %d chunks queued%n", abandoned);
             out.println(orphans < 0 ? "orphans: this store cannot list its objects; not scanned"
                     : "orphans: " + orphans + " chunks no metadata refers to, deleted");
-            out.printf("trash: %d expired items emptied%n", expired);
+            out.printf("trash: %d expired items emptied, %d removed accounts deleted%n", expired, accounts);
             out.printf("delete queue: %d chunks deleted from the store%n", deleted);
             return 0;
         }

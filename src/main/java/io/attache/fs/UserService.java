@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -39,14 +41,16 @@ public final class UserService {
 
     private final Database db;
     private final Clock clock;
+    private final TrashBin trash;
     private final SecureRandom random = new SecureRandom();
     private final SecretKeySpec cacheKey;
     private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
     private final Semaphore verifications = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
 
-    public UserService(Database db, Clock clock) {
+    public UserService(Database db, Clock clock, TrashBin trash) {
         this.db = db;
         this.clock = clock;
+        this.trash = trash;
         byte[] key = new byte[32];
         random.nextBytes(key);
         this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
@@ -61,18 +65,24 @@ public final class UserService {
         checkPassword(password);
         String hash = PasswordHash.hash(password, random);
         long now = clock.millis();
-        User created;
+        Optional<User> existing;
         try {
-            created = db.write(c -> Users.byName(c, name).isPresent() ? null : Users.insert(c, name, hash, quotaBytes, now));
+            existing = db.write(c -> {
+                Optional<User> user = Users.byName(c, name);
+                if (user.isEmpty()) {
+                    Users.insert(c, name, hash, quotaBytes, now);
+                }
+                return user;
+            });
         } catch (SQLException e) {
             throw new FsException.Unavailable("cannot add user " + name + ": " + e.getMessage(), e);
         } finally {
             forget(name);
         }
-        if (created == null) {
-            throw new FsException.AlreadyExists("user " + name + " already exists");
+        if (existing.isPresent()) {
+            throw taken(Account.of(existing.get()));
         }
-        return Account.of(created);
+        return find(name).orElseThrow();
     }
 
     public boolean exists(String name) throws FsException {
@@ -99,11 +109,25 @@ public final class UserService {
         }
     }
 
+    /**
+     * Sets a new password. A removed account becomes active again (its files stay in its trash,
+     * to be restored with {@code attache trash restore}).
+     *
+     * @return false when there is no such user
+     */
     public boolean setPassword(String name, char[] password) throws FsException {
         checkPassword(password);
         String hash = PasswordHash.hash(password, random);
         try {
-            return db.write(c -> Users.setPasswordHash(c, name, hash));
+            return db.write(c -> {
+                Optional<User> user = Users.byName(c, name);
+                if (user.isEmpty()) {
+                    return false;
+                }
+                Users.setPasswordHash(c, name, hash);
+                Users.setRemoved(c, user.get().id(), null);
+                return true;
+            });
         } catch (SQLException e) {
             throw new FsException.Unavailable("cannot change the password of " + name + ": " + e.getMessage(), e);
         } finally {
@@ -119,31 +143,46 @@ public final class UserService {
         }
     }
 
+    /** What {@link #remove} did. */
+    public enum Removal {
+        /** The login is disabled; the files wait in the trash until {@link #keptUntil}. */
+        KEPT,
+        /** The account and everything in it are deleted (asked for, or no trash is kept). */
+        PURGED,
+        NO_SUCH_USER
+    }
+
     /**
-     * Removes a user and everything in their tree; the content goes to the delete queue.
-     *
-     * @return false when there is no such user
+     * Removes a user. The login is disabled at once. Unless {@code purge} (or the trash is off),
+     * every top-level file and folder goes into the user's trash and stays restorable for the
+     * trash retention, after which {@link #purgeRemoved} deletes the account; with {@code purge}
+     * the account and everything in it are deleted now, the content to the delete queue.
      */
-    public boolean remove(String name) throws FsException {
+    public Removal remove(String name, boolean purge) throws FsException {
         long now = clock.millis();
         try {
             return db.write(c -> {
                 Optional<User> user = Users.byName(c, name);
                 if (user.isEmpty()) {
-                    return false;
+                    return Removal.NO_SUCH_USER;
                 }
-                long id = user.get().id();
-                Locks.deleteAllOf(c, id);
-                for (Trash.Item item : Trash.of(c, id)) {
-                    Trash.delete(c, item.id());
+                if (purge || !trash.enabled()) {
+                    deleteAccount(c, user.get(), now);
+                    return Removal.PURGED;
                 }
-                Nodes.deleteTree(c, Nodes.root(c, id).orElseThrow(), now);
-                Optional<Node> trashRoot = Nodes.existingTrashRoot(c, id);
-                if (trashRoot.isPresent()) {
-                    Nodes.deleteTree(c, trashRoot.get(), now);
+                if (!user.get().removed()) {
+                    long id = user.get().id();
+                    Users.setRemoved(c, id, now);
+                    Locks.deleteAllOf(c, id);
+                    Node root = Nodes.root(c, id).orElseThrow();
+                    for (List<Node> page = Nodes.children(c, id, root.id(), null, 1000); !page.isEmpty();
+                         page = Nodes.children(c, id, root.id(), null, 1000)) {
+                        for (Node child : page) {
+                            trash.put(c, id, Nodes.byId(c, child.id()).orElseThrow(), DavPath.ROOT.childTrusted(child.name()), now);
+                        }
+                    }
                 }
-                Users.deleteRow(c, user.get().id());
-                return true;
+                return Removal.KEPT;
             });
         } catch (SQLException e) {
             throw new FsException.Unavailable("cannot remove user " + name + ": " + e.getMessage(), e);
@@ -152,13 +191,67 @@ public final class UserService {
         }
     }
 
+    /** When a removed account is deleted for good: its removal plus the trash retention. */
+    public Instant keptUntil(Account account) {
+        return account.removedAt() == null ? null : account.removedAt().plus(trash.retention());
+    }
+
+    /**
+     * Why {@code existing}'s name cannot be given to a new account. A removed account keeps its
+     * name until it is deleted: its files must never reach a new person who gets the same name.
+     */
+    public FsException.AlreadyExists taken(Account existing) {
+        String name = existing.name();
+        if (!existing.removed()) {
+            return new FsException.AlreadyExists("user " + name + " already exists");
+        }
+        return new FsException.AlreadyExists("user " + name + " was removed on " + day(existing.removedAt())
+                + " and is kept until " + day(keptUntil(existing)) + " so that its files can be restored; "
+                + "'attache user passwd " + name + "' makes it active again, 'attache user remove " + name
+                + " --purge' deletes it now");
+    }
+
+    /** Deletes the accounts removed longer ago than the trash retention, with whatever they still hold. */
+    public int purgeRemoved() throws FsException {
+        long now = clock.millis();
+        try {
+            return db.write(c -> {
+                List<User> due = Users.removedBefore(c, now - trash.retention().toMillis());
+                for (User user : due) {
+                    deleteAccount(c, user, now);
+                }
+                return due.size();
+            });
+        } catch (SQLException e) {
+            throw new FsException.Unavailable("cannot delete removed accounts: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteAccount(Connection c, User user, long now) throws SQLException {
+        long id = user.id();
+        Locks.deleteAllOf(c, id);
+        for (Trash.Item item : Trash.of(c, id)) {
+            Trash.delete(c, item.id());
+        }
+        Nodes.deleteTree(c, Nodes.root(c, id).orElseThrow(), now);
+        Optional<Node> trashRoot = Nodes.existingTrashRoot(c, id);
+        if (trashRoot.isPresent()) {
+            Nodes.deleteTree(c, trashRoot.get(), now);
+        }
+        Users.deleteRow(c, id);
+    }
+
+    private static String day(Instant instant) {
+        return instant.toString().substring(0, 10);
+    }
+
     /**
      * The user whose name and password these are, or empty. Reads the account on every call, so a
      * password changed or a user removed by another process takes effect at once.
      */
     public Optional<Account> authenticate(String name, char[] password) throws FsException {
         Optional<User> user = user(name);
-        if (user.isEmpty()) {
+        if (user.isEmpty() || user.get().removed()) {
             return Optional.empty();
         }
         String stored = user.get().passwordHash();

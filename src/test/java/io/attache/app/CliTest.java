@@ -71,9 +71,9 @@ class CliTest {
         assertTrue(list.out().contains("carol") && list.out().contains(Long.toString(5L << 30)), list.out());
         assertEquals(0, run("a new password\n", "user", "passwd", "carol", "--password-stdin", "--data-dir", data()).code());
         assertEquals(1, run("pw pw pw pw\n", "user", "passwd", "nobody", "--password-stdin", "--data-dir", data()).code());
-        assertEquals(0, run("", "user", "remove", "carol", "--data-dir", data()).code());
+        assertEquals(0, run("", "user", "remove", "carol", "--yes", "--purge", "--data-dir", data()).code());
         assertTrue(!run("", "user", "list", "--data-dir", data()).out().contains("carol"));
-        assertEquals(1, run("", "user", "remove", "carol", "--data-dir", data()).code());
+        assertEquals(1, run("", "user", "remove", "carol", "--yes", "--data-dir", data()).code());
     }
 
     @Test
@@ -157,5 +157,63 @@ class CliTest {
         assertTrue(r.err().contains("item 99999: no trash item 99999"), r.err());
         Result list = run("", "trash", "list", "--data-dir", data());
         assertTrue(list.out().contains("/two") && !list.out().contains("/one") && !list.out().contains("/three"), list.out());
+    }
+
+    @Test
+    void removingAUserKeepsTheirFilesRestorableUntilTheRetention() throws Exception {
+        String auth = io.attache.testing.TestServer.basic("rita");
+        try (io.attache.testing.TestServer server = io.attache.testing.TestServer.start(Path.of(data())).user("rita")) {
+            for (String name : new String[]{"/report.txt", "/photos/"}) {
+                io.attache.testing.RawHttp.exchange(server.port(), (name.endsWith("/") ? "MKCOL " : "PUT ") + name
+                        + " HTTP/1.1\nHost: x\nAuthorization: " + auth, name.endsWith("/") ? "" : "quarterly");
+            }
+            String propfind = "PROPFIND / HTTP/1.1\nHost: x\nDepth: 1\nAuthorization: " + auth;
+            assertEquals(207, io.attache.testing.RawHttp.exchange(server.port(), propfind).status());
+
+            Result unconfirmed = run("rtia\n", "user", "remove", "rita", "--data-dir", data());
+            assertEquals(1, unconfirmed.code());
+            assertTrue(unconfirmed.err().contains("Type the user name again") && unconfirmed.err().contains("unchanged"),
+                    unconfirmed.err());
+            assertEquals(207, io.attache.testing.RawHttp.exchange(server.port(), propfind).status(), "nothing changed");
+
+            Result removed = run("rita\n", "user", "remove", "rita", "--data-dir", data());
+            assertEquals(0, removed.code(), removed.err());
+            assertTrue(removed.out().contains("stay in their trash until"), removed.out());
+            assertEquals(401, io.attache.testing.RawHttp.exchange(server.port(), propfind).status(), "the login stops at once");
+            assertTrue(run("", "user", "list", "--data-dir", data()).out().contains("removed, deleted after"));
+            Result trash = run("", "trash", "list", "--user", "rita", "--data-dir", data());
+            assertTrue(trash.out().contains("/report.txt") && trash.out().contains("/photos/"), trash.out());
+
+            Result readd = run("a long password\n", "user", "add", "rita", "--password-stdin", "--data-dir", data());
+            assertEquals(1, readd.code(), "a new person with the same name must not inherit the files");
+            assertTrue(readd.err().contains("was removed on") && readd.err().contains("--purge"), readd.err());
+
+            Result back = run(io.attache.testing.TestServer.PASSWORD + "\n", "user", "passwd", "rita", "--password-stdin",
+                    "--data-dir", data());
+            assertEquals(0, back.code(), back.err());
+            assertTrue(back.out().contains("active again"), back.out());
+            for (io.attache.fs.TrashBin.Entry e : server.attache().trash.list("rita")) {
+                assertEquals(0, run("", "trash", "restore", Long.toString(e.id()), "--data-dir", data()).code());
+            }
+            assertEquals("quarterly", io.attache.testing.RawHttp.exchange(server.port(),
+                    "GET /report.txt HTTP/1.1\nHost: x\nAuthorization: " + auth).text());
+
+            assertEquals(0, run("", "user", "remove", "rita", "--yes", "--purge", "--data-dir", data()).code());
+            assertTrue(server.attache().trash.list(null).isEmpty());
+            assertTrue(!run("", "user", "list", "--data-dir", data()).out().contains("rita"));
+            assertEquals(java.util.List.of(), new io.attache.fs.Fsck(server.attache().db).checkMetadata().problems());
+        }
+    }
+
+    @Test
+    void aRemovedAccountIsDeletedAfterTheRetention() throws Exception {
+        try (io.attache.testing.TestServer server = io.attache.testing.TestServer.start(Path.of(data()),
+                Map.of("trash-retention", "1s")).user("brief")) {
+            assertEquals(io.attache.fs.UserService.Removal.KEPT, server.attache().users.remove("brief", false));
+            assertEquals(0, server.attache().users.purgeRemoved(), "kept for the retention");
+            Thread.sleep(1_100);
+            assertEquals(1, server.attache().users.purgeRemoved());
+            assertTrue(server.attache().users.find("brief").isEmpty());
+        }
     }
 }

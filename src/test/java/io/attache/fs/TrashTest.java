@@ -145,7 +145,7 @@ class TrashTest {
     void removingAUserRemovesTheirTrash() throws Exception {
         write("/gone", "g");
         drive.delete(DavPath.parse("/gone"));
-        assertTrue(server.attache().users.remove("t"));
+        assertEquals(UserService.Removal.PURGED, server.attache().users.remove("t", true));
         assertTrue(trash.list(null).isEmpty());
         assertEquals(0, new Fsck(server.attache().db).checkMetadata().problems().size());
     }
