@@ -9,7 +9,6 @@ import io.attache.crypto.MasterKey;
 import io.attache.crypto.SegmentCipher;
 import io.attache.dav.DavEngine;
 import io.attache.dav.DavSettings;
-import io.attache.fs.BackupPointer;
 import io.attache.fs.ChunkCollector;
 import io.attache.fs.FileService;
 import io.attache.fs.Housekeeper;
@@ -30,13 +29,11 @@ import io.attache.store.ChunkStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -70,8 +67,7 @@ public final class Attache implements AutoCloseable {
     private final Housekeeper housekeeper = new Housekeeper();
     private final ExecutorService uploaders;
     private final ExecutorService fetchers;
-    private FileChannel lockChannel;
-    private FileLock lock;
+    private Closeable lock;
 
     /**
      * Backup chunks are not recorded in the database they back up: until the pointer names them
@@ -192,7 +188,15 @@ public final class Attache implements AutoCloseable {
         return size;
     }
 
-    private static MasterKey loadMasterKey(Config config) throws IOException {
+    static MasterKey loadMasterKey(Config config) throws IOException {
+        return loadMasterKey(config, null);
+    }
+
+    /**
+     * @param backupParams the Argon2id parameters a backup recorded, used (and not written) when
+     *                     key.params is missing; null to create and write new ones then
+     */
+    static MasterKey loadMasterKey(Config config, String backupParams) throws IOException {
         SecureRandom random = new SecureRandom();
         if (config.passphrase() == null) {
             byte[] raw = KeyFile.loadOrCreate(config.keyFile(), random);
@@ -206,6 +210,8 @@ public final class Attache implements AutoCloseable {
         Argon2id params;
         if (Files.exists(paramsFile)) {
             params = Argon2id.parse(Files.readString(paramsFile, StandardCharsets.US_ASCII));
+        } else if (backupParams != null) {
+            params = Argon2id.parse(backupParams);
         } else {
             params = Argon2id.forMasterKey(random);
             DataDirectory.writePrivate(paramsFile, params + "\n");
@@ -234,53 +240,11 @@ public final class Attache implements AutoCloseable {
         }
     }
 
-    private static ChunkStore openStore(Config config) throws IOException {
+    static ChunkStore openStore(Config config) throws IOException {
         try {
             return Stores.open(config);
         } catch (io.attache.config.ConfigException e) {
             throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Rebuilds the database of {@code config}'s data directory from the newest metadata snapshot
-     * in the store: the disaster-recovery path, for a machine that has only the key (or the
-     * passphrase) and the store configuration.
-     */
-    static BackupPointer.Snapshot restoreFromStore(Config config, boolean force) throws Exception {
-        DataDirectory.create(config.dataDir());
-        Path db = config.databaseFile();
-        if (Files.exists(db)) {
-            if (!force) {
-                throw new IllegalStateException(db + " exists; restoring would replace it (use --force to keep it aside)");
-            }
-            Path aside = db.resolveSibling("attache.db.before-restore-" + System.currentTimeMillis());
-            Files.move(db, aside);
-            Files.deleteIfExists(db.resolveSibling("attache.db-wal"));
-            Files.deleteIfExists(db.resolveSibling("attache.db-shm"));
-            log.info("Moved the existing database to {}", aside);
-        }
-        try (ChunkStore store = openStore(config)) {
-            byte[] record = store.getPointer(BackupPointer.NAME)
-                    .orElseThrow(() -> new IllegalStateException("the store holds no metadata backup"));
-            String kdf = BackupPointer.peek(record)[1];
-            Path params = config.dataDir().resolve("key.params");
-            if (config.passphrase() != null && kdf != null && !Files.exists(params)) {
-                DataDirectory.writePrivate(params, kdf + "\n");
-            }
-            if (config.passphrase() == null && !Files.exists(config.keyFile())) {
-                throw new IllegalStateException("no master key at " + config.keyFile()
-                        + ": copy the key file of the lost server there (or set key-file / passphrase)");
-            }
-            MasterKey key = loadMasterKey(config);
-            ExecutorService fetchers = Executors.newFixedThreadPool(2, daemon("attache-restore"));
-            try {
-                RangeReader reader = new RangeReader(store, key, fetchers, config.readAhead(),
-                        new BufferPool(ChunkFormat.largestChunkFitting(10 << 20), 4, 0));
-                return MetadataBackup.restoreNewest(store, key, reader, db);
-            } finally {
-                fetchers.shutdownNow();
-            }
         }
     }
 
@@ -296,23 +260,12 @@ public final class Attache implements AutoCloseable {
         }
     }
 
-    /**
-     * Takes the data directory for this process alone: the server holds it while it runs, and the
-     * commands that must not run beside a server (gc, backup) take it too.
-     */
+    /** Takes the data directory for this process alone (see {@link DataDirectory#lock}) until {@link #close}. */
     void lockDataDirectory() throws IOException {
-        Path file = config.dataDir().resolve("serve.lock");
-        lockChannel = FileChannel.open(file, java.util.EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                DataDirectory.ownerOnly());
-        lock = lockChannel.tryLock();
-        if (lock == null) {
-            lockChannel.close();
-            throw new IllegalStateException("an Attaché server (or another command) is using " + config.dataDir()
-                    + "; stop it first");
-        }
+        lock = DataDirectory.lock(config.dataDir());
     }
 
-    private static ThreadFactory daemon(String name) {
+    static ThreadFactory daemon(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());
@@ -335,10 +288,7 @@ public final class Attache implements AutoCloseable {
         db.close();
         try {
             if (lock != null) {
-                lock.release();
-            }
-            if (lockChannel != null) {
-                lockChannel.close();
+                lock.close();
             }
         } catch (IOException e) {
             log.debug("Releasing the data directory lock failed: {}", e.toString());

@@ -3,7 +3,13 @@ package io.attache.app;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.Closeable;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -18,6 +24,37 @@ final class DataDirectory {
     private static final Logger log = LoggerFactory.getLogger(DataDirectory.class);
 
     private DataDirectory() {
+    }
+
+    /**
+     * Takes the data directory for this process alone, or fails: the server holds it while it
+     * runs, and the commands that must not run beside a server (gc, backup, restore) take it too.
+     * The lock goes with the process, so a crash never leaves it behind.
+     */
+    static Closeable lock(Path dir) throws IOException {
+        FileChannel channel = FileChannel.open(dir.resolve("serve.lock"),
+                EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), ownerOnly());
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // held by this very process, e.g. a server started in the same JVM
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IllegalStateException("an Attaché server (or another command) is using " + dir + "; stop it first");
+        }
+        FileLock held = lock;
+        return () -> {
+            try {
+                held.release();
+            } finally {
+                channel.close();
+            }
+        };
     }
 
     /** Writes a small file readable by its owner only (the data directory's files all are). */

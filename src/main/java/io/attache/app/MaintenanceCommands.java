@@ -90,9 +90,13 @@ final class MaintenanceCommands {
         if (!args.flag("--from-store")) {
             throw new Main.UsageException("usage: attache restore --from-store [--force]");
         }
-        BackupPointer.Snapshot s = Attache.restoreFromStore(config, args.flag("--force"));
+        Restore.Result result = Restore.fromStore(config, args.flag("--force"));
+        BackupPointer.Snapshot s = result.snapshot();
         out.printf("restored the metadata snapshot of %s (%d bytes) into %s%n", Instant.ofEpochMilli(s.createdAt()),
                 s.content().size(), config.databaseFile());
+        if (result.previous() != null) {
+            out.println("the previous database, complete, is kept as " + result.previous());
+        }
         out.println("check the data with: attache fsck --verify-chunks");
         return 0;
     }

@@ -96,6 +96,25 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes {@code file} complete on its own: everything committed in its write-ahead log is
+     * copied into it (SQLite's checkpoint), so that the file can be moved or copied without its
+     * -wal. Refuses when another connection (a running server or command) is using it.
+     */
+    public static void checkpoint(Path file) throws SQLException {
+        SQLiteConfig sqlite = new SQLiteConfig();
+        sqlite.setBusyTimeout(BUSY_TIMEOUT_MS);
+        try (Connection c = sqlite.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            if (r.next() && r.getInt(1) != 0) {
+                throw new SQLException("cannot checkpoint " + file + ": another process is using it");
+            }
+        } catch (SQLException e) {
+            throw openFailure(file, e);
+        }
+    }
+
     /** An error opening {@code file}, saying which file and why in words rather than an SQLite code. */
     private static SQLException openFailure(Path file, Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
