@@ -87,7 +87,9 @@ abstract class DavHandler implements io.milton.http.Handler {
         ex.submitLockTokens(header.submittedTokens());
         Map<String, IfHeader.ResourceState> states = new HashMap<>();
         for (IfHeader.Production production : header.productions()) {
-            states.put(production.tag(), stateOf(ex, production.tag()));
+            if (!states.containsKey(production.tag())) {
+                states.put(production.tag(), stateOf(ex, production.tag()));
+            }
         }
         if (header.evaluate(states::get)) {
             return true;
