@@ -182,6 +182,10 @@ public final class DavExchange {
         if (!hasBody() || (body != null && body.ended)) {
             return;
         }
+        if (body != null && body.broken) {
+            response.setHeader("Connection", "close");
+            return;
+        }
         boolean invited = body != null && body.in != null
                 || !"100-continue".equalsIgnoreCase(String.valueOf(request.getHeader("Expect")).trim());
         if (!invited) {
@@ -200,11 +204,22 @@ public final class DavExchange {
         response.setHeader("Connection", "close");
     }
 
+    /**
+     * The request body could not be read: its framing is malformed (a bad chunk) or it ended
+     * before its announced length. The client's fault, answered 400 when still possible.
+     */
+    static final class BrokenBodyException extends IOException {
+        BrokenBodyException(IOException cause) {
+            super("the request body is malformed or ended early: " + cause.getMessage(), cause);
+        }
+    }
+
     /** The servlet request's body, opened on first use; counts what was read and whether it ended. */
     private final class RequestBody extends InputStream {
         private InputStream in;
         private long read;
         private boolean ended;
+        private boolean broken;
 
         private InputStream in() throws IOException {
             if (in == null) {
@@ -215,18 +230,22 @@ public final class DavExchange {
 
         @Override
         public int read() throws IOException {
-            int b = in().read();
-            if (b < 0) {
-                ended = true;
-            } else {
-                read++;
-            }
-            return b;
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = in().read(buffer, offset, length);
+            int n;
+            try {
+                n = in().read(buffer, offset, length);
+            } catch (BrokenBodyException e) {
+                throw e;
+            } catch (IOException e) {
+                broken = true;
+                throw new BrokenBodyException(e);
+            }
             if (n < 0) {
                 ended = true;
             } else {

@@ -54,6 +54,15 @@ abstract class DavHandler implements io.milton.http.Handler {
                 }
             }
         } catch (IOException | RuntimeException e) {
+            if (!exchange.committed() && brokenBody(e)) {
+                log.debug("{} {}: {}", exchange.method(), ClientText.escape(exchange.path().toString()), ClientText.escape(e.toString()));
+                try {
+                    exchange.sendText(400, "the request body is malformed or ended early");
+                } catch (IOException | RuntimeException again) {
+                    exchange.abort(again);
+                }
+                return;
+            }
             if (exchange.committed()) {
                 log.debug("{} {} broke off after the response started: {}", exchange.method(),
                         ClientText.escape(exchange.path().toString()), ClientText.escape(e.toString()));
@@ -154,6 +163,16 @@ abstract class DavHandler implements io.milton.http.Handler {
             return;
         }
         exchange.sendText(status, message);
+    }
+
+    /** Whether {@code e} comes from reading a request body the client got wrong. */
+    private static boolean brokenBody(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DavExchange.BrokenBodyException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The one mapping from file-system refusals to HTTP statuses. */

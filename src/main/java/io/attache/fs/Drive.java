@@ -129,6 +129,16 @@ public final class Drive {
      * failure at any point leaves the file as it was.
      */
     public WriteResult write(DavPath path, InputStream body, String contentType) throws FsException, IOException {
+        return write(path, body, contentType, -1);
+    }
+
+    /**
+     * As {@link #write(DavPath, InputStream, String)}, for a body whose length the client
+     * announced ({@code -1}: unknown): one larger than the quota leaves is refused before any of it
+     * is read.
+     */
+    public WriteResult write(DavPath path, InputStream body, String contentType, long declaredLength)
+            throws FsException, IOException {
         if (path.isRoot()) {
             throw new FsException.NotAllowed("cannot write content to the root folder");
         }
@@ -139,6 +149,9 @@ public final class Drive {
             requireWritable(c, path, existing, started);
             return roomFor(c, existing.map(Node::size).orElse(0L));
         });
+        if (declaredLength > room) {
+            throw new FsException.InsufficientStorage("the file (" + declaredLength + " bytes announced) does not fit in the quota");
+        }
         Content content;
         try {
             content = fs.writer().write(body, room);
