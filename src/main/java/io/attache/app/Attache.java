@@ -90,14 +90,17 @@ public final class Attache implements AutoCloseable {
         this.store = store;
         Clock clock = Clock.systemUTC();
         int chunkSize = chunkSize(config, store);
-        BufferPool buffers = new BufferPool(ChunkFormat.cipherChunkSize(chunkSize), config.uploadBuffers(), 120_000);
-        this.uploaders = Executors.newFixedThreadPool(config.uploadBuffers(), daemon("attache-upload"));
-        this.fetchers = Executors.newFixedThreadPool(Math.max(2, config.uploadBuffers()), daemon("attache-fetch"));
+        long heap = Runtime.getRuntime().maxMemory();
+        int uploadBuffers = config.uploadBuffers() != Config.AUTO_BUFFERS ? config.uploadBuffers()
+                : MemoryBudget.uploadBuffers(heap, ChunkFormat.cipherChunkSize(chunkSize));
+        BufferPool buffers = new BufferPool(ChunkFormat.cipherChunkSize(chunkSize), uploadBuffers, 120_000);
+        this.uploaders = Executors.newFixedThreadPool(uploadBuffers, daemon("attache-upload"));
+        this.fetchers = Executors.newFixedThreadPool(Math.max(2, uploadBuffers), daemon("attache-fetch"));
         WriteJournal journal = new WriteJournal(db, clock);
         ChunkWriter writer = new ChunkWriter(store, masterKey, buffers, uploaders, journal, chunkSize,
                 config.uploadConcurrency());
         this.reader = new RangeReader(store, masterKey, fetchers, config.readAhead(),
-                new BufferPool(chunkSize, 2 * config.uploadBuffers(), 0));
+                new BufferPool(chunkSize, MemoryBudget.readAheadBuffers(heap, chunkSize), 0));
         ChunkWriter backupWriter = new ChunkWriter(store, masterKey, buffers, uploaders, ORPHANS_FOUND_BY_GC, chunkSize,
                 config.uploadConcurrency());
         this.backup = new MetadataBackup(db, store, masterKey, backupWriter, reader, clock, config.backupKeep(),

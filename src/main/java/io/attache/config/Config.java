@@ -50,6 +50,9 @@ public record Config(
     /** "auto": the largest whole number of 64 KiB segments whose ciphertext fits the store's objects. */
     public static final long AUTO_CHUNK_SIZE = 0;
 
+    /** "auto" upload buffers: as many as a quarter of the heap holds (see app/MemoryBudget). */
+    public static final int AUTO_BUFFERS = 0;
+
     /** Keys of the Discord store, passed through to it as written (see docs/DISCORD-STORE.md). */
     public static final List<String> DISCORD_KEYS = List.of("discord-token", "discord-channels", "discord-webhooks",
             "discord-api-url", "discord-max-attachment-size", "discord-upload-concurrency",
@@ -73,7 +76,7 @@ public record Config(
         d.put("local-store-dir", "");
         d.put("chunk-size", "auto");
         d.put("upload-concurrency", "4");
-        d.put("upload-buffers", "8");
+        d.put("upload-buffers", "auto");
         d.put("read-ahead", "2");
         d.put("key-file", "");
         d.put("passphrase", "");
@@ -130,9 +133,10 @@ public record Config(
             throw new ConfigException("chunk-size: must be 'auto' or a multiple of 64KiB up to 512MiB, got " + chunkSize);
         }
         int concurrency = Values.positiveInt("upload-concurrency", v.get("upload-concurrency"));
-        int buffers = Values.positiveInt("upload-buffers", v.get("upload-buffers"));
-        if (buffers < 2) {
-            throw new ConfigException("upload-buffers: at least 2, so that reading and uploading overlap");
+        int buffers = v.get("upload-buffers").equalsIgnoreCase("auto") ? AUTO_BUFFERS
+                : Values.positiveInt("upload-buffers", v.get("upload-buffers"));
+        if (buffers != AUTO_BUFFERS && buffers < 2) {
+            throw new ConfigException("upload-buffers: 'auto' or at least 2, so that reading and uploading overlap");
         }
         int readAhead;
         try {
