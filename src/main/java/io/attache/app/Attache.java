@@ -64,7 +64,7 @@ public final class Attache implements AutoCloseable {
     public final TrashBin trash;
     public final MetadataBackup backup;
     public final RangeReader reader;
-    private final Housekeeper housekeeper = new Housekeeper();
+    private final Housekeeper housekeeper;
     private final ExecutorService uploaders;
     private final ExecutorService fetchers;
     private Closeable lock;
@@ -83,8 +83,10 @@ public final class Attache implements AutoCloseable {
         }
     };
 
-    private Attache(Config config, Database db, MasterKey masterKey, ChunkStore store) {
+    private Attache(Config config, Database db, MasterKey masterKey, ChunkStore store,
+                    Thread.UncaughtExceptionHandler onError) {
         this.config = config;
+        this.housekeeper = new Housekeeper(onError);
         this.db = db;
         this.masterKey = masterKey;
         this.store = store;
@@ -113,13 +115,21 @@ public final class Attache implements AutoCloseable {
 
     /** Opens the data directory, creating what is missing: folders, database, key. */
     public static Attache open(Config config) throws Exception {
+        return open(config, FatalErrors.logOnly());
+    }
+
+    /**
+     * As {@link #open(Config)}; {@code onError} is told when an {@link Error} breaks one of the
+     * server's own threads (the serving process passes {@link FatalErrors#exitProcess()}).
+     */
+    static Attache open(Config config, Thread.UncaughtExceptionHandler onError) throws Exception {
         DataDirectory.create(config.dataDir());
-        Database db = Database.open(config.databaseFile(), config.durableCommits());
+        Database db = Database.open(config.databaseFile(), config.durableCommits(), onError);
         try {
             MasterKey key = loadMasterKey(config);
             checkKey(db, key, config);
             ChunkStore store = openStore(config);
-            return new Attache(config, db, key, store);
+            return new Attache(config, db, key, store, onError);
         } catch (Exception | Error e) {
             db.close();
             throw e;

@@ -152,7 +152,9 @@ public final class Main {
     }
 
     private int serve(Config config) throws Exception {
-        Attache attache = Attache.open(config);
+        Thread.UncaughtExceptionHandler fatal = FatalErrors.exitProcess();
+        Thread.setDefaultUncaughtExceptionHandler(fatal);
+        Attache attache = Attache.open(config, fatal);
         AttacheServer server;
         try {
             server = attache.serve();

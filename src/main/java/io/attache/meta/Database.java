@@ -35,11 +35,11 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource readers;
     private final GroupCommitter committer;
 
-    private Database(Path file, boolean durable, int readConnections) {
+    private Database(Path file, boolean durable, int readConnections, Thread.UncaughtExceptionHandler onError) {
         this.file = file;
         this.writer = pool(file, "attache-write", 1, SQLiteConfig.TransactionMode.IMMEDIATE, durable);
         this.readers = pool(file, "attache-read", readConnections, SQLiteConfig.TransactionMode.DEFERRED, durable);
-        this.committer = new GroupCommitter(writer, durable);
+        this.committer = new GroupCommitter(writer, durable, onError);
     }
 
     /**
@@ -49,10 +49,18 @@ public final class Database implements AutoCloseable {
      *                loss, not only a crash of the process
      */
     public static Database open(Path file, boolean durable) throws SQLException {
+        return open(file, durable, (thread, error) -> log.error("{} failed with {}", thread.getName(), error.toString(), error));
+    }
+
+    /**
+     * As {@link #open(Path, boolean)}; {@code onError} is told when an {@link Error} breaks the
+     * commit thread's work, and decides whether the process goes on.
+     */
+    public static Database open(Path file, boolean durable, Thread.UncaughtExceptionHandler onError) throws SQLException {
         ownerOnly(file);
         Database db;
         try {
-            db = new Database(file, durable, 4);
+            db = new Database(file, durable, 4, onError);
         } catch (RuntimeException e) {
             throw openFailure(file, e);
         }
