@@ -11,6 +11,9 @@ import io.attache.dav.DavEngine;
 import io.attache.dav.DavSettings;
 import io.attache.fs.ChunkCollector;
 import io.attache.fs.FileService;
+import io.attache.fs.HealthCheck;
+import io.attache.fs.LoginDefence;
+import io.attache.fs.LoginPolicy;
 import io.attache.fs.Housekeeper;
 import io.attache.fs.MetadataBackup;
 import io.attache.fs.ResourceLimits;
@@ -37,6 +40,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -65,6 +69,7 @@ public final class Attache implements AutoCloseable {
     public final MetadataBackup backup;
     public final RangeReader reader;
     private final Housekeeper housekeeper;
+    private LoginDefence logins;
     private final ExecutorService uploaders;
     private final ExecutorService fetchers;
     private Closeable lock;
@@ -148,8 +153,12 @@ public final class Attache implements AutoCloseable {
         warmUp.start();
         long started = System.currentTimeMillis();
         collector.recoverAbandonedWrites(started);
+        Limits limits = config.limits();
+        logins = new LoginDefence(users, db, Clock.systemUTC(), new LoginPolicy(limits.loginDelayAfter(), limits.loginBanAfter(),
+                limits.loginUserBanAfter(), limits.loginBanTime()), Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         housekeeper.every(config.gcInterval(), "empty expired trash", trash::purgeExpired)
                 .every(config.gcInterval(), "delete removed accounts", users::purgeRemoved)
+                .every(config.gcInterval(), "forget old failed logins", logins::forgetOldFailures)
                 .every(config.gcInterval(), "delete unreferenced chunks", () -> collector.drain(Integer.MAX_VALUE));
         if (!config.backupInterval().isZero()) {
             housekeeper.every(config.backupInterval(), "back up the metadata", backup::backupNow);
@@ -157,7 +166,8 @@ public final class Attache implements AutoCloseable {
         housekeeper.start();
         DavEngine engine = new DavEngine(new DavSettings(config.maxXmlBody(), 1_000,
                 config.lockDefaultTimeout().toSeconds(), config.lockMaxTimeout().toSeconds(), config.dropMacMetadata()));
-        AttacheServer server = new AttacheServer(engine, files, users).http(config.listen());
+        HealthCheck health = new HealthCheck(db, store, Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofSeconds(5));
+        AttacheServer server = new AttacheServer(engine, files, logins, health, limits).http(config.listen());
         if (config.tlsListen() != null) {
             TlsKeys keys = config.tlsKeystore() != null
                     ? TlsKeys.load(config.tlsKeystore(), config.tlsKeystorePassword())
@@ -167,6 +177,11 @@ public final class Attache implements AutoCloseable {
         }
         server.start();
         return server;
+    }
+
+    /** The login defence of the running server (null before {@link #serve}). */
+    public LoginDefence logins() {
+        return logins;
     }
 
     /** Creates user {@code admin} with a random password when there is no user at all; returns the password. */
@@ -290,6 +305,9 @@ public final class Attache implements AutoCloseable {
     @Override
     public void close() {
         housekeeper.close();
+        if (logins != null) {
+            logins.close();
+        }
         uploaders.shutdown();
         fetchers.shutdownNow();
         try {

@@ -22,15 +22,14 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Accounts: creation, passwords, removal, and authentication. Argon2id makes every verification
- * deliberately slow, so a successful one is remembered for a few minutes as a keyed hash of the
- * password (never the password), and at most a few verifications run at once so that a flood of
- * wrong passwords cannot take every core.
+ * Accounts: creation, passwords, removal, and the two halves of authentication. Argon2id makes
+ * every verification deliberately slow, so a successful one is remembered for a few minutes as a
+ * keyed hash of the password (never the password). {@link LoginDefence} decides who gets a
+ * verification at all, and runs them on a small pool of their own.
  */
 public final class UserService {
 
@@ -45,7 +44,7 @@ public final class UserService {
     private final SecureRandom random = new SecureRandom();
     private final SecretKeySpec cacheKey;
     private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
-    private final Semaphore verifications = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    private volatile String standIn;
 
     public UserService(Database db, Clock clock, TrashBin trash) {
         this.db = db;
@@ -246,46 +245,62 @@ public final class UserService {
     }
 
     /**
-     * The user whose name and password these are, or empty. Reads the account on every call, so a
-     * password changed or a user removed by another process takes effect at once.
+     * The account whose name and password these are, if this exact password was verified for it
+     * in the last few minutes: cheap (a keyed hash and a database read, never Argon2id), so a
+     * logged-in client's requests never wait behind anyone's password check. Empty means "not
+     * known", not "wrong": then {@link #verifyLogin} decides. Reads the account on every call, so
+     * a password changed or a user removed by another process takes effect at once.
      */
-    public Optional<Account> authenticate(String name, char[] password) throws FsException {
-        Optional<User> user = user(name);
-        if (user.isEmpty() || user.get().removed()) {
+    public Optional<Account> cachedLogin(String name, char[] password) throws FsException {
+        Verified remembered = verified.get(name);
+        if (remembered == null || remembered.expiresAt <= clock.millis()) {
             return Optional.empty();
         }
-        String stored = user.get().passwordHash();
-        byte[] mac = mac(name, password);
-        Verified remembered = verified.get(name);
-        long now = clock.millis();
-        if (remembered != null && remembered.expiresAt > now && remembered.storedHash.equals(stored)
-                && MessageDigest.isEqual(remembered.passwordMac, mac)) {
-            return user.map(Account::of);
+        Optional<User> user = user(name);
+        if (user.isEmpty() || user.get().removed() || !remembered.storedHash.equals(user.get().passwordHash())
+                || !MessageDigest.isEqual(remembered.passwordMac, mac(name, password))) {
+            return Optional.empty();
         }
-        if (!verifySlowly(password, stored)) {
+        return user.map(Account::of);
+    }
+
+    /**
+     * Checks the password with Argon2id: deliberately slow and memory-hard, so it runs only on a
+     * small pool of its own (see {@link LoginDefence}). An unknown or removed user is checked
+     * against a stand-in hash with the same parameters, so that the answer takes as long as for
+     * a wrong password and user names cannot be told apart by timing. A success is remembered for
+     * {@link #cachedLogin}.
+     */
+    public Optional<Account> verifyLogin(String name, char[] password) throws FsException {
+        Optional<User> user = user(name);
+        boolean real = user.isPresent() && !user.get().removed();
+        String stored = real ? user.get().passwordHash() : standInHash();
+        if (!PasswordHash.verify(password, stored) || !real) {
             return Optional.empty();
         }
         if (verified.size() >= CACHE_LIMIT) {
             verified.clear();
         }
-        verified.put(name, new Verified(mac, stored, now + CACHE_MILLIS));
+        verified.put(name, new Verified(mac(name, password), stored, clock.millis() + CACHE_MILLIS));
         return user.map(Account::of);
     }
 
-    private boolean verifySlowly(char[] password, String stored) throws FsException {
-        try {
-            if (!verifications.tryAcquire(30, TimeUnit.SECONDS)) {
-                throw new FsException.Unavailable("too many logins at once", null);
+    /** A hash of a random password, made once, with the same cost as a real user's. */
+    private String standInHash() {
+        String hash = standIn;
+        if (hash == null) {
+            synchronized (this) {
+                if (standIn == null) {
+                    char[] nobody = new char[24];
+                    for (int i = 0; i < nobody.length; i++) {
+                        nobody[i] = (char) ('a' + random.nextInt(26));
+                    }
+                    standIn = PasswordHash.hash(nobody, random);
+                }
+                hash = standIn;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FsException.Unavailable("interrupted", e);
         }
-        try {
-            return PasswordHash.verify(password, stored);
-        } finally {
-            verifications.release();
-        }
+        return hash;
     }
 
     private byte[] mac(String name, char[] password) {

@@ -1,15 +1,19 @@
 package io.attache.server;
 
+import io.attache.config.Limits;
 import io.attache.config.Values;
 import io.attache.dav.DavEngine;
 import io.attache.fs.FileService;
-import io.attache.fs.UserService;
+import io.attache.fs.HealthCheck;
+import io.attache.fs.LoginDefence;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -18,12 +22,20 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.net.BindException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The embedded Jetty server: an HTTP connector, optionally an HTTPS one, and one servlet at the
  * root. Jetty is configured for WebDAV rather than for web forms: only POST bodies are parsed as
  * forms (a PUT declared as {@code application/x-www-form-urlencoded} must reach the file intact),
  * and {@code %25} is allowed in paths so that names containing '%' work.
+ *
+ * <p>In front of the servlet: minimum transfer rates ({@link TransferGuard}), then
+ * {@code /health}, authentication and the per-user request limit ({@link Gatekeeper}). The
+ * connectors close connections beyond the limit per client address, and stop accepting at the
+ * limit for the whole server.
  */
 public final class AttacheServer implements AutoCloseable {
 
@@ -34,7 +46,15 @@ public final class AttacheServer implements AutoCloseable {
     private ServerConnector plain;
     private ServerConnector secure;
 
-    public AttacheServer(DavEngine engine, FileService files, UserService users) {
+    /** Requests of one user that may wait for one of theirs to end, per request that may run. */
+    private static final int WAITING_PER_ACTIVE = 2;
+    /** How long such a request waits before it is refused. */
+    private static final Duration MAX_WAIT = Duration.ofSeconds(30);
+
+    private final ConnectionsPerAddress perAddress;
+
+    public AttacheServer(DavEngine engine, FileService files, LoginDefence logins, HealthCheck health, Limits limits) {
+        this.perAddress = new ConnectionsPerAddress(limits.maxConnectionsPerAddress());
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("attache-http");
         this.server = new Server(threads);
@@ -48,8 +68,13 @@ public final class AttacheServer implements AutoCloseable {
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
-        context.addServlet(new ServletHolder("attache", new DavServlet(engine, files, users)), "/*");
-        server.setHandler(context);
+        context.addServlet(new ServletHolder("attache", new DavServlet(engine, files)), "/*");
+        Set<String> authenticated = new HashSet<>(engine.methods());
+        authenticated.remove("OPTIONS");
+        UserGate gate = new UserGate(limits.maxRequestsPerUser(), WAITING_PER_ACTIVE * limits.maxRequestsPerUser(), MAX_WAIT);
+        Handler gatekeeper = new Gatekeeper(context, logins, gate, health, authenticated);
+        server.setHandler(new TransferGuard(gatekeeper, limits.minDataRate(), limits.minDataRateGrace()));
+        server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
         server.setStopTimeout(10_000);
     }
 
@@ -78,6 +103,7 @@ public final class AttacheServer implements AutoCloseable {
         connector.setHost(listen.host());
         connector.setPort(listen.port());
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+        connector.addBean(perAddress);
         server.addConnector(connector);
         return connector;
     }
