@@ -32,8 +32,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Every login of every front (WebDAV now, the web interface later) goes through here. In order:
  * <ol>
  *   <li>a banned client address, or a banned user name from an address that user has not
- *       logged in from lately, is refused at once ({@link Outcome.Banned}: 429), before any
- *       password is looked at;</li>
+ *       logged in from lately, is refused ({@link Outcome.Banned}: 429) before any password is
+ *       looked at, after a second's pause that slows a flood down;</li>
  *   <li>a password verified in the last few minutes is accepted at once: a logged-in client
  *       never waits behind anybody's Argon2id;</li>
  *   <li>otherwise the password is checked with Argon2id on a small pool of its own, at most a few
@@ -53,6 +53,12 @@ public final class LoginDefence implements AutoCloseable {
     static final int MAX_PENDING_PER_ADDRESS = 4;
     /** Logins waiting for the pool; more get {@link Outcome.Busy}. */
     static final int MAX_QUEUED = 64;
+    /**
+     * How long a refusal of a banned or overeager address waits before it is sent (without a
+     * thread): a flood that ignores Retry-After then costs the server hundreds of requests a
+     * second instead of thousands, and leaves the accept queue to everybody else.
+     */
+    static final long REFUSAL_DELAY_MILLIS = 1_000;
     /** How long a ban read from the database is trusted before it is read again. */
     static final long BAN_CACHE_MILLIS = 1_000;
     /** How long an address a user logged in from exempts them from a ban on their name. */
@@ -130,7 +136,7 @@ public final class LoginDefence implements AutoCloseable {
                 banned = banned(LoginFailures.USER, name, now);
             }
             if (banned != null) {
-                return CompletableFuture.completedFuture(new Outcome.Banned(banned));
+                return later(new Outcome.Banned(banned));
             }
             Optional<Account> cached = users.cachedLogin(name, password);
             if (cached.isPresent()) {
@@ -151,7 +157,7 @@ public final class LoginDefence implements AutoCloseable {
         AtomicInteger underWay = pending.computeIfAbsent(address, a -> new AtomicInteger());
         if (underWay.incrementAndGet() > MAX_PENDING_PER_ADDRESS) {
             release(address, underWay);
-            return CompletableFuture.completedFuture(new Outcome.Banned(Duration.ofSeconds(1)));
+            return later(new Outcome.Banned(Duration.ofSeconds(1)));
         }
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         shared = verifying.putIfAbsent(key, result);
@@ -260,6 +266,12 @@ public final class LoginDefence implements AutoCloseable {
             addresses.clear();
         }
         addresses.put(address, now + KNOWN_ADDRESS_MILLIS);
+    }
+
+    private CompletableFuture<Outcome> later(Outcome outcome) {
+        CompletableFuture<Outcome> result = new CompletableFuture<>();
+        timer.schedule(() -> result.complete(outcome), REFUSAL_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        return result;
     }
 
     /** A keyed hash of name and password: equal for equal credentials, useless to anyone else. */

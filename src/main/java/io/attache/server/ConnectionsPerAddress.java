@@ -22,6 +22,8 @@ final class ConnectionsPerAddress implements Connection.Listener {
 
     private final int max;
     private final ConcurrentHashMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
+    /** The address of each counted connection: a closed socket no longer tells its peer. */
+    private final ConcurrentHashMap<Connection, InetAddress> counted = new ConcurrentHashMap<>();
 
     ConnectionsPerAddress(int max) {
         this.max = max;
@@ -33,6 +35,7 @@ final class ConnectionsPerAddress implements Connection.Listener {
         if (address == null) {
             return;
         }
+        counted.put(connection, address);
         int count = open.merge(address, 1, Integer::sum);
         if (count > max) {
             if (count == max + 1) {
@@ -44,11 +47,16 @@ final class ConnectionsPerAddress implements Connection.Listener {
 
     @Override
     public void onClosed(Connection connection) {
-        InetAddress address = addressOf(connection.getEndPoint());
+        InetAddress address = counted.remove(connection);
         if (address == null) {
             return;
         }
         open.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
+    }
+
+    /** Open connections from {@code address}, for tests. */
+    int open(InetAddress address) {
+        return open.getOrDefault(address, 0);
     }
 
     private static InetAddress addressOf(EndPoint endPoint) {
