@@ -47,6 +47,7 @@ public final class Main {
               backup                     store an encrypted metadata snapshot now (server stopped)
               restore --from-store [--force]
                                          rebuild the database from the newest snapshot in the store
+                                         (server stopped; --force keeps the old one aside, complete)
               discord check              post, read and delete a probe with every configured Discord
                                          token, channel and webhook, and report what is usable
 
