@@ -415,32 +415,79 @@ public final class Drive {
         Locks.deleteTree(c, userId, path.toString());
     }
 
-    /** Copies {@code source} (and its subtree when recursive) under {@code parentId}; returns the bytes copied. */
+    /**
+     * Copies {@code source} (and its subtree when recursive) under {@code parentId}; returns the
+     * bytes copied. The subtree is read through a cursor; only the folders' new ids are held.
+     */
     private long copyTree(Connection c, Node source, long parentId, String name, boolean recursive, long now)
             throws SQLException {
-        Map<Long, Long> copies = new HashMap<>();
-        long bytes = copyNode(c, source, parentId, name, now, copies);
+        FolderIds copies = new FolderIds();
+        long[] bytes = {copyNode(c, source, parentId, name, now, copies)};
         if (source.isFolder() && recursive) {
-            for (Node n : Nodes.descendants(c, source.id())) {
-                bytes += copyNode(c, n, copies.get(n.parentId()), n.name(), now, copies);
-            }
+            Nodes.forEachDescendant(c, source.id(), n -> bytes[0] += copyNode(c, n, copies.get(n.parentId()), n.name(), now, copies));
         }
-        return bytes;
+        return bytes[0];
     }
 
-    private long copyNode(Connection c, Node n, long parentId, String name, long now, Map<Long, Long> copies)
+    private long copyNode(Connection c, Node n, long parentId, String name, long now, FolderIds copies)
             throws SQLException {
         long id;
         if (n.isFolder()) {
             id = Nodes.insertFolder(c, userId, parentId, name, now);
+            copies.put(n.id(), id);
         } else {
             Versions.addReference(c, n.versionId());
             id = Nodes.insertFile(c, userId, parentId, name, n.versionId(), n.contentType(), now);
         }
         Properties.Delta properties = Properties.copyAll(c, n.id(), id);
         Users.addProperties(c, userId, properties.count(), properties.bytes());
-        copies.put(n.id(), id);
         return n.isFolder() ? 0 : n.size();
+    }
+
+    /** Source folder id to copy id, in open-addressed arrays: 16 bytes (or so) a folder, no boxing. */
+    private static final class FolderIds {
+        private long[] keys = new long[64];
+        private long[] values = new long[64];
+        private int size;
+
+        void put(long key, long value) {
+            if (2 * (size + 1) > keys.length) {
+                long[] oldKeys = keys;
+                long[] oldValues = values;
+                keys = new long[oldKeys.length * 2];
+                values = new long[oldKeys.length * 2];
+                size = 0;
+                for (int i = 0; i < oldKeys.length; i++) {
+                    if (oldKeys[i] != 0) {
+                        put(oldKeys[i], oldValues[i]);
+                    }
+                }
+            }
+            int i = slot(key);
+            if (keys[i] == 0) {
+                size++;
+            }
+            keys[i] = key;
+            values[i] = value;
+        }
+
+        long get(long key) {
+            int i = slot(key);
+            if (keys[i] != key) {
+                throw new IllegalStateException("no copy of folder " + key);
+            }
+            return values[i];
+        }
+
+        /** Node ids start at 1, so 0 marks a free slot. */
+        private int slot(long key) {
+            int mask = keys.length - 1;
+            int i = (int) (Long.hashCode(key * 0x9E3779B97F4A7C15L) & mask);
+            while (keys[i] != 0 && keys[i] != key) {
+                i = (i + 1) & mask;
+            }
+            return i;
+        }
     }
 
     Node parentFolder(Connection c, DavPath path) throws SQLException, FsException {
