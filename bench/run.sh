@@ -117,7 +117,7 @@ start_attache() {
     mkdir -p "$dir"
     echo "$PASSWORD" | java -jar "$JAR" user add bench --password-stdin --data-dir "$dir/data" >"$dir/user.log" 2>&1 \
         || { cat "$dir/user.log" >&2; die "attache user add"; }
-    java "-Xmx$xmx" -jar "$JAR" serve --data-dir "$dir/data" --listen "127.0.0.1:$port" >"$dir/server.log" 2>&1 &
+    java "-Xmx$xmx" -XX:+ExitOnOutOfMemoryError -jar "$JAR" serve --data-dir "$dir/data" --listen "127.0.0.1:$port" >"$dir/server.log" 2>&1 &
     PID[$name]=$!
     URL[$name]=http://127.0.0.1:$port/
     LABEL[$name]=${LABEL[$name]:-Attaché -Xmx$xmx}

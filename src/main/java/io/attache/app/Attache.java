@@ -1,6 +1,7 @@
 package io.attache.app;
 
 import io.attache.config.Config;
+import io.attache.config.Limits;
 import io.attache.crypto.Argon2id;
 import io.attache.crypto.ChunkFormat;
 import io.attache.crypto.KeyFile;
@@ -8,14 +9,17 @@ import io.attache.crypto.MasterKey;
 import io.attache.crypto.SegmentCipher;
 import io.attache.dav.DavEngine;
 import io.attache.dav.DavSettings;
-import io.attache.fs.BackupPointer;
 import io.attache.fs.ChunkCollector;
 import io.attache.fs.FileService;
+import io.attache.fs.HealthCheck;
+import io.attache.fs.LoginDefence;
+import io.attache.fs.LoginPolicy;
 import io.attache.fs.Housekeeper;
 import io.attache.fs.MetadataBackup;
+import io.attache.fs.ResourceLimits;
 import io.attache.fs.ShareLinks;
-import io.attache.fs.TrashBin;
 import io.attache.fs.UploadQueue;
+import io.attache.fs.TrashBin;
 import io.attache.fs.UserService;
 import io.attache.fs.WriteJournal;
 import io.attache.meta.Database;
@@ -33,16 +37,15 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -77,11 +80,11 @@ public final class Attache implements AutoCloseable {
     public final PrometheusMeterRegistry metrics;
     private RecentErrors recentErrors;
     private AutoCloseable vitals;
-    private final Housekeeper housekeeper = new Housekeeper();
+    private final Housekeeper housekeeper;
+    private LoginDefence logins;
     private final ExecutorService uploaders;
     private final ExecutorService fetchers;
-    private FileChannel lockChannel;
-    private FileLock lock;
+    private Closeable lock;
 
     /**
      * Backup chunks are not recorded in the database they back up: until the pointer names them
@@ -97,43 +100,56 @@ public final class Attache implements AutoCloseable {
         }
     };
 
-    private Attache(Config config, Database db, MasterKey masterKey, ChunkStore store, PrometheusMeterRegistry metrics) {
+    private Attache(Config config, Database db, MasterKey masterKey, ChunkStore store, PrometheusMeterRegistry metrics,
+                    Thread.UncaughtExceptionHandler onError) {
         this.config = config;
         this.metrics = metrics;
+        this.housekeeper = new Housekeeper(onError);
         this.db = db;
         this.masterKey = masterKey;
         this.store = store;
         Clock clock = Clock.systemUTC();
         int chunkSize = chunkSize(config, store);
-        BufferPool buffers = new BufferPool(ChunkFormat.cipherChunkSize(chunkSize), config.uploadBuffers(), 120_000);
-        this.uploaders = Executors.newFixedThreadPool(config.uploadBuffers(), daemon("attache-upload"));
-        this.fetchers = Executors.newFixedThreadPool(Math.max(2, config.uploadBuffers()), daemon("attache-fetch"));
+        long heap = Runtime.getRuntime().maxMemory();
+        int uploadBuffers = config.uploadBuffers() != Config.AUTO_BUFFERS ? config.uploadBuffers()
+                : MemoryBudget.uploadBuffers(heap, ChunkFormat.cipherChunkSize(chunkSize));
+        BufferPool buffers = new BufferPool(ChunkFormat.cipherChunkSize(chunkSize), uploadBuffers, 120_000);
+        this.uploaders = Executors.newFixedThreadPool(uploadBuffers, daemon("attache-upload"));
+        this.fetchers = Executors.newFixedThreadPool(Math.max(2, uploadBuffers), daemon("attache-fetch"));
         WriteJournal journal = new WriteJournal(db, clock);
         ChunkWriter writer = new ChunkWriter(store, masterKey, buffers, uploaders, journal, chunkSize,
                 config.uploadConcurrency());
         this.reader = new RangeReader(store, masterKey, fetchers, config.readAhead(),
-                new BufferPool(chunkSize, 2 * config.uploadBuffers(), 0));
+                new BufferPool(chunkSize, MemoryBudget.readAheadBuffers(heap, chunkSize), 0));
         ChunkWriter backupWriter = new ChunkWriter(store, masterKey, buffers, uploaders, ORPHANS_FOUND_BY_GC, chunkSize,
                 config.uploadConcurrency());
         this.backup = new MetadataBackup(db, store, masterKey, backupWriter, reader, clock, config.backupKeep(),
                 kdfParams(config), config.dataDir());
         this.trash = new TrashBin(db, clock, config.trashRetention());
-        this.files = new FileService(db, writer, reader, journal, trash, clock);
-        this.users = new UserService(db, clock);
+        this.files = new FileService(db, writer, reader, journal, trash, clock, resourceLimits(config.limits()));
+        this.users = new UserService(db, clock, trash);
         this.shares = new ShareLinks(db, clock);
         this.collector = new ChunkCollector(db, store, clock, config.gcGrace());
     }
 
     /** Opens the data directory, creating what is missing: folders, database, key. */
     public static Attache open(Config config) throws Exception {
+        return open(config, FatalErrors.logOnly());
+    }
+
+    /**
+     * As {@link #open(Config)}; {@code onError} is told when an {@link Error} breaks one of the
+     * server's own threads (the serving process passes {@link FatalErrors#exitProcess()}).
+     */
+    static Attache open(Config config, Thread.UncaughtExceptionHandler onError) throws Exception {
         DataDirectory.create(config.dataDir());
-        Database db = Database.open(config.databaseFile(), config.durableCommits());
+        Database db = Database.open(config.databaseFile(), config.durableCommits(), onError);
         try {
             MasterKey key = loadMasterKey(config);
             checkKey(db, key, config);
             PrometheusMeterRegistry metrics = Vitals.newRegistry();
             ChunkStore store = openStore(config, metrics);
-            return new Attache(config, db, key, store, metrics);
+            return new Attache(config, db, key, store, metrics, onError);
         } catch (Exception | Error e) {
             db.close();
             throw e;
@@ -152,7 +168,12 @@ public final class Attache implements AutoCloseable {
         warmUp.start();
         long started = System.currentTimeMillis();
         collector.recoverAbandonedWrites(started);
+        Limits limits = config.limits();
+        logins = new LoginDefence(users, db, Clock.systemUTC(), new LoginPolicy(limits.loginDelayAfter(), limits.loginBanAfter(),
+                limits.loginUserBanAfter(), limits.loginBanTime()), Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         housekeeper.every(config.gcInterval(), "empty expired trash", trash::purgeExpired)
+                .every(config.gcInterval(), "delete removed accounts", users::purgeRemoved)
+                .every(config.gcInterval(), "forget old failed logins", logins::forgetOldFailures)
                 .every(config.gcInterval(), "delete unreferenced chunks", () -> collector.drain(Integer.MAX_VALUE));
         if (!config.backupInterval().isZero()) {
             housekeeper.every(config.backupInterval(), "back up the metadata", backup::backupNow);
@@ -161,7 +182,8 @@ public final class Attache implements AutoCloseable {
         DavEngine engine = new DavEngine(new DavSettings(config.maxXmlBody(), 1_000,
                 config.lockDefaultTimeout().toSeconds(), config.lockMaxTimeout().toSeconds(), config.dropMacMetadata(),
                 config.propfindInfinityLimit()));
-        AttacheServer server = new AttacheServer(engine, files, users).http(config.listen());
+        HealthCheck health = new HealthCheck(db, store, Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofSeconds(5));
+        AttacheServer server = new AttacheServer(engine, files, logins, health, limits).http(config.listen());
         TlsKeys keys = null;
         if (config.tlsListen() != null || config.web().tlsListen() != null) {
             keys = config.tlsKeystore() != null
@@ -174,7 +196,7 @@ public final class Attache implements AutoCloseable {
         }
         recentErrors = RecentErrors.install();
         if (config.web().listen() != null || config.web().tlsListen() != null) {
-            WebApp web = new WebApp(files, users, trash, shares, uploads, this::storeStatus,
+            WebApp web = new WebApp(files, users, logins, trash, shares, uploads, this::storeStatus,
                     recentErrors == null ? ErrorLog.NONE : recentErrors, metrics, Clock.systemUTC());
             server.web(config.web().listen(), config.web().tlsListen(), keys, web.servlet(), web::stop);
         }
@@ -194,6 +216,11 @@ public final class Attache implements AutoCloseable {
         return status;
     }
 
+    /** The login defence of the running server (null before {@link #serve}). */
+    public LoginDefence logins() {
+        return logins;
+    }
+
     /** Creates user {@code admin} with a random password when there is no user at all; returns the password. */
     Optional<String> createFirstUser() throws Exception {
         if (!users.list().isEmpty()) {
@@ -206,6 +233,11 @@ public final class Attache implements AutoCloseable {
         } finally {
             Arrays.fill(password, '\0');
         }
+    }
+
+    private static ResourceLimits resourceLimits(Limits l) {
+        return new ResourceLimits(l.maxEntriesPerUser(), l.maxPropertiesPerResource(), l.maxPropertyBytesPerResource(),
+                l.maxPropertiesPerUser(), l.maxPropertyBytesPerUser(), l.maxLocksPerResource(), l.maxLocksPerUser());
     }
 
     private static int chunkSize(Config config, ChunkStore store) {
@@ -221,7 +253,15 @@ public final class Attache implements AutoCloseable {
         return size;
     }
 
-    private static MasterKey loadMasterKey(Config config) throws IOException {
+    static MasterKey loadMasterKey(Config config) throws IOException {
+        return loadMasterKey(config, null);
+    }
+
+    /**
+     * @param backupParams the Argon2id parameters a backup recorded, used (and not written) when
+     *                     key.params is missing; null to create and write new ones then
+     */
+    static MasterKey loadMasterKey(Config config, String backupParams) throws IOException {
         SecureRandom random = new SecureRandom();
         if (config.passphrase() == null) {
             byte[] raw = KeyFile.loadOrCreate(config.keyFile(), random);
@@ -235,9 +275,11 @@ public final class Attache implements AutoCloseable {
         Argon2id params;
         if (Files.exists(paramsFile)) {
             params = Argon2id.parse(Files.readString(paramsFile, StandardCharsets.US_ASCII));
+        } else if (backupParams != null) {
+            params = Argon2id.parse(backupParams);
         } else {
             params = Argon2id.forMasterKey(random);
-            Files.writeString(paramsFile, params + "\n", StandardCharsets.US_ASCII);
+            DataDirectory.writePrivate(paramsFile, params + "\n");
         }
         byte[] raw = params.derive(config.passphrase().toCharArray(), ChunkFormat.KEY_SIZE);
         try {
@@ -263,7 +305,7 @@ public final class Attache implements AutoCloseable {
         }
     }
 
-    private static ChunkStore openStore(Config config) throws IOException {
+    static ChunkStore openStore(Config config) throws IOException {
         return openStore(config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
@@ -273,48 +315,6 @@ public final class Attache implements AutoCloseable {
             return Stores.open(config, metrics);
         } catch (io.attache.config.ConfigException e) {
             throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Rebuilds the database of {@code config}'s data directory from the newest metadata snapshot
-     * in the store: the disaster-recovery path, for a machine that has only the key (or the
-     * passphrase) and the store configuration.
-     */
-    static BackupPointer.Snapshot restoreFromStore(Config config, boolean force) throws Exception {
-        DataDirectory.create(config.dataDir());
-        Path db = config.databaseFile();
-        if (Files.exists(db)) {
-            if (!force) {
-                throw new IllegalStateException(db + " exists; restoring would replace it (use --force to keep it aside)");
-            }
-            Path aside = db.resolveSibling("attache.db.before-restore-" + System.currentTimeMillis());
-            Files.move(db, aside);
-            Files.deleteIfExists(db.resolveSibling("attache.db-wal"));
-            Files.deleteIfExists(db.resolveSibling("attache.db-shm"));
-            log.info("Moved the existing database to {}", aside);
-        }
-        try (ChunkStore store = openStore(config)) {
-            byte[] record = store.getPointer(BackupPointer.NAME)
-                    .orElseThrow(() -> new IllegalStateException("the store holds no metadata backup"));
-            String kdf = BackupPointer.peek(record)[1];
-            Path params = config.dataDir().resolve("key.params");
-            if (config.passphrase() != null && kdf != null && !Files.exists(params)) {
-                Files.writeString(params, kdf + "\n", StandardCharsets.US_ASCII);
-            }
-            if (config.passphrase() == null && !Files.exists(config.keyFile())) {
-                throw new IllegalStateException("no master key at " + config.keyFile()
-                        + ": copy the key file of the lost server there (or set key-file / passphrase)");
-            }
-            MasterKey key = loadMasterKey(config);
-            ExecutorService fetchers = Executors.newFixedThreadPool(2, daemon("attache-restore"));
-            try {
-                RangeReader reader = new RangeReader(store, key, fetchers, config.readAhead(),
-                        new BufferPool(ChunkFormat.largestChunkFitting(10 << 20), 4, 0));
-                return MetadataBackup.restoreNewest(store, key, reader, db);
-            } finally {
-                fetchers.shutdownNow();
-            }
         }
     }
 
@@ -330,22 +330,12 @@ public final class Attache implements AutoCloseable {
         }
     }
 
-    /**
-     * Takes the data directory for this process alone: the server holds it while it runs, and the
-     * commands that must not run beside a server (gc, backup) take it too.
-     */
+    /** Takes the data directory for this process alone (see {@link DataDirectory#lock}) until {@link #close}. */
     void lockDataDirectory() throws IOException {
-        Path file = config.dataDir().resolve("serve.lock");
-        lockChannel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        lock = lockChannel.tryLock();
-        if (lock == null) {
-            lockChannel.close();
-            throw new IllegalStateException("an Attaché server (or another command) is using " + config.dataDir()
-                    + "; stop it first");
-        }
+        lock = DataDirectory.lock(config.dataDir());
     }
 
-    private static ThreadFactory daemon(String name) {
+    static ThreadFactory daemon(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());
@@ -367,6 +357,9 @@ public final class Attache implements AutoCloseable {
                 log.debug("Closing the JVM's metrics failed: {}", e.toString());
             }
         }
+        if (logins != null) {
+            logins.close();
+        }
         uploaders.shutdown();
         fetchers.shutdownNow();
         try {
@@ -378,10 +371,7 @@ public final class Attache implements AutoCloseable {
         db.close();
         try {
             if (lock != null) {
-                lock.release();
-            }
-            if (lockChannel != null) {
-                lockChannel.close();
+                lock.close();
             }
         } catch (IOException e) {
             log.debug("Releasing the data directory lock failed: {}", e.toString());

@@ -19,6 +19,10 @@ import java.util.Map;
  */
 final class ConfigLoader {
 
+    /** {@code ATTACHE_*} variables that are not settings themselves. */
+    /** ATTACHE_* variables that name no setting: the config file, and the attache launcher's own. */
+    static final List<String> NOT_SETTINGS = List.of("ATTACHE_CONFIG", "ATTACHE_JAVA_OPTS", "ATTACHE_JAR");
+
     private final Map<String, String> env;
 
     ConfigLoader(Map<String, String> env) {
@@ -30,6 +34,7 @@ final class ConfigLoader {
      * @param flags      settings given as flags, highest precedence
      */
     Config load(Path configFile, Map<String, String> flags) throws ConfigException {
+        checkEnvironment();
         Map<String, String> values = new LinkedHashMap<>();
         Path file = configFile != null ? configFile : env.containsKey("ATTACHE_CONFIG") ? Path.of(env.get("ATTACHE_CONFIG")) : null;
         if (file != null) {
@@ -44,6 +49,24 @@ final class ConfigLoader {
         values.putAll(flags);
         resolveSecretFiles(values);
         return Config.from(values, defaultDataDir());
+    }
+
+    /**
+     * An {@code ATTACHE_*} variable that names no setting is a mistake (a typo would otherwise be
+     * ignored silently, unlike the same typo in the file).
+     */
+    private void checkEnvironment() throws ConfigException {
+        List<String> known = new java.util.ArrayList<>(NOT_SETTINGS);
+        for (String key : allowedKeys()) {
+            known.add(envName(key));
+        }
+        for (String name : new java.util.TreeSet<>(env.keySet())) {
+            if (name.startsWith("ATTACHE_") && !known.contains(name)) {
+                String key = name.substring("ATTACHE_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
+                throw new ConfigException("unknown environment variable " + name + " (there is no setting '" + key
+                        + "'; config/attache.conf lists them)");
+            }
+        }
     }
 
     static String envName(String key) {
@@ -64,7 +87,7 @@ final class ConfigLoader {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+            throw new ConfigException("cannot read config file " + file + ": " + Reasons.of(e));
         }
         Map<String, String> values = new LinkedHashMap<>();
         List<String> allowed = allowedKeys();
@@ -103,7 +126,7 @@ final class ConfigLoader {
                 try {
                     values.put(secret, Files.readString(Path.of(path), StandardCharsets.UTF_8).strip());
                 } catch (IOException e) {
-                    throw new ConfigException(fileKey + ": cannot read " + path + ": " + e.getMessage());
+                    throw new ConfigException(fileKey + ": cannot read " + path + ": " + Reasons.of(e));
                 }
             }
         }

@@ -33,10 +33,12 @@ public final class Main {
                                          --admin lets them manage users in the web app)
               user passwd NAME           change a user's password
               user list                  list users with their usage and quota
-              user remove NAME           remove a user and all of their files
+              user remove NAME           disable a user's login and move their files to their trash,
+                                         restorable for the trash retention (asks for the name
+                                         again unless --yes; --purge deletes everything now)
               user quota NAME SIZE|none  set or clear a user's quota (e.g. 50GiB)
               trash list [--user NAME]   list deleted files and folders still in the trash
-              trash restore ID           put a trashed item back where it was deleted from
+              trash restore ID...        put trashed items back where they were deleted from
               trash empty [--user NAME]  delete trashed items for good (every user's without --user)
               fsck [--verify-chunks] [--sample PERCENT]
                                          check the metadata; with --verify-chunks also fetch and
@@ -46,6 +48,7 @@ public final class Main {
               backup                     store an encrypted metadata snapshot now (server stopped)
               restore --from-store [--force]
                                          rebuild the database from the newest snapshot in the store
+                                         (server stopped; --force keeps the old one aside, complete)
               discord check              post, read and delete a probe with every configured Discord
                                          token, channel and webhook, and report what is usable
 
@@ -152,7 +155,9 @@ public final class Main {
     }
 
     private int serve(Config config) throws Exception {
-        Attache attache = Attache.open(config);
+        Thread.UncaughtExceptionHandler fatal = FatalErrors.exitProcess();
+        Thread.setDefaultUncaughtExceptionHandler(fatal);
+        Attache attache = Attache.open(config, fatal);
         AttacheServer server;
         try {
             server = attache.serve();
@@ -220,7 +225,7 @@ public final class Main {
         private static final List<String> WITH_VALUE = List.of("--config", "--data-dir", "--listen", "--quota", "--user",
                 "--sample");
         private static final List<String> BARE = List.of("--help", "-h", "--version", "--password-stdin",
-                "--verify-chunks", "--from-store", "--force", "--admin");
+                "--verify-chunks", "--from-store", "--force", "--admin", "--yes", "--purge");
 
         final List<String> positional = new ArrayList<>();
         private final Map<String, String> values = new LinkedHashMap<>();

@@ -3,7 +3,7 @@ package io.attache.app;
 import io.attache.config.Config;
 import io.attache.fs.BackupPointer;
 import io.attache.fs.ChunkCollector;
-import io.attache.fs.DavPath;
+import io.attache.fs.FsException;
 import io.attache.fs.Fsck;
 import io.attache.fs.TrashBin;
 
@@ -32,6 +32,9 @@ final class MaintenanceCommands {
 
     int fsck(Main.Args args) throws Exception {
         args.expect(1, "fsck [--verify-chunks] [--sample PERCENT]");
+        if (args.value("--sample").isPresent() && !args.flag("--verify-chunks")) {
+            throw new Main.UsageException("--sample chooses which chunks --verify-chunks fetches; give both");
+        }
         double fraction = args.value("--sample").map(MaintenanceCommands::percent).orElse(100.0) / 100.0;
         try (Attache attache = Attache.open(config)) {
             Fsck fsck = new Fsck(attache.db);
@@ -60,11 +63,12 @@ final class MaintenanceCommands {
             int abandoned = attache.collector.recoverAbandonedWrites(Long.MAX_VALUE);
             int orphans = attache.collector.collectOrphans(attache.backup.snapshotLocators());
             int expired = attache.trash.purgeExpired();
+            int accounts = attache.users.purgeRemoved();
             int deleted = new ChunkCollector(attache.db, attache.store, Clock.systemUTC(), Duration.ZERO).drain(Integer.MAX_VALUE);
             out.printf("interrupted uploads: %d chunks queued%n", abandoned);
             out.println(orphans < 0 ? "orphans: this store cannot list its objects; not scanned"
                     : "orphans: " + orphans + " chunks no metadata refers to, deleted");
-            out.printf("trash: %d expired items emptied%n", expired);
+            out.printf("trash: %d expired items emptied, %d removed accounts deleted%n", expired, accounts);
             out.printf("delete queue: %d chunks deleted from the store%n", deleted);
             return 0;
         }
@@ -86,21 +90,29 @@ final class MaintenanceCommands {
         if (!args.flag("--from-store")) {
             throw new Main.UsageException("usage: attache restore --from-store [--force]");
         }
-        BackupPointer.Snapshot s = Attache.restoreFromStore(config, args.flag("--force"));
+        Restore.Result result = Restore.fromStore(config, args.flag("--force"));
+        BackupPointer.Snapshot s = result.snapshot();
         out.printf("restored the metadata snapshot of %s (%d bytes) into %s%n", Instant.ofEpochMilli(s.createdAt()),
                 s.content().size(), config.databaseFile());
+        if (result.previous() != null) {
+            out.println("the previous database, complete, is kept as " + result.previous());
+        }
         out.println("check the data with: attache fsck --verify-chunks");
         return 0;
     }
 
     int trash(Main.Args args) throws Exception {
         if (args.positional.size() < 2) {
-            throw new Main.UsageException("usage: attache trash list|restore ID|empty [--user NAME]");
+            throw new Main.UsageException("usage: attache trash list|restore ID...|empty [--user NAME]");
         }
         String action = args.positional.get(1);
         switch (action) {
             case "list", "empty" -> args.expect(2, "trash " + action + " [--user NAME]");
-            case "restore" -> args.expect(3, "trash restore ID");
+            case "restore" -> {
+                if (args.positional.size() < 3) {
+                    throw new Main.UsageException("usage: attache trash restore ID...");
+                }
+            }
             default -> throw new Main.UsageException("unknown trash command '" + action + "'");
         }
         String user = args.value("--user").orElse(null);
@@ -116,14 +128,24 @@ final class MaintenanceCommands {
                     }
                 }
                 case "restore" -> {
-                    long id;
-                    try {
-                        id = Long.parseLong(args.positional.get(2));
-                    } catch (NumberFormatException e) {
-                        throw new Main.UsageException("a trash item id is a number: " + args.positional.get(2));
+                    List<Long> ids = new java.util.ArrayList<>();
+                    for (String arg : args.positional.subList(2, args.positional.size())) {
+                        try {
+                            ids.add(Long.parseLong(arg));
+                        } catch (NumberFormatException e) {
+                            throw new Main.UsageException("a trash item id is a number: " + arg);
+                        }
                     }
-                    DavPath restored = trash.restore(id);
-                    out.println("restored item " + id + " to " + restored);
+                    int failed = 0;
+                    for (long id : ids) {
+                        try {
+                            out.println("restored item " + id + " to " + trash.restore(id));
+                        } catch (FsException e) {
+                            err.println("attache: item " + id + ": " + e.getMessage());
+                            failed++;
+                        }
+                    }
+                    return failed == 0 ? 0 : 1;
                 }
                 default -> out.println("emptied " + trash.empty(user) + " items" + (user == null ? " from every trash" : " of " + user));
             }

@@ -44,12 +44,16 @@ public record Config(
         Path cacheDir,
         Duration storeRetryTime,
         Map<String, String> discord,
-        WebSettings web) {
+        WebSettings web,
+        Limits limits) {
 
     public enum StoreKind { LOCAL, DISCORD }
 
     /** "auto": the largest whole number of 64 KiB segments whose ciphertext fits the store's objects. */
     public static final long AUTO_CHUNK_SIZE = 0;
+
+    /** "auto" upload buffers: as many as a quarter of the heap holds (see app/MemoryBudget). */
+    public static final int AUTO_BUFFERS = 0;
 
     /** Keys of the Discord store, passed through to it as written (see docs/DISCORD-STORE.md). */
     public static final List<String> DISCORD_KEYS = List.of("discord-token", "discord-channels", "discord-webhooks",
@@ -74,7 +78,7 @@ public record Config(
         d.put("local-store-dir", "");
         d.put("chunk-size", "auto");
         d.put("upload-concurrency", "4");
-        d.put("upload-buffers", "8");
+        d.put("upload-buffers", "auto");
         d.put("read-ahead", "2");
         d.put("key-file", "");
         d.put("passphrase", "");
@@ -97,6 +101,7 @@ public record Config(
             d.put(key, "");
         }
         WebSettings.defaults(d);
+        d.putAll(Limits.DEFAULTS);
         return Map.copyOf(d);
     }
 
@@ -132,9 +137,10 @@ public record Config(
             throw new ConfigException("chunk-size: must be 'auto' or a multiple of 64KiB up to 512MiB, got " + chunkSize);
         }
         int concurrency = Values.positiveInt("upload-concurrency", v.get("upload-concurrency"));
-        int buffers = Values.positiveInt("upload-buffers", v.get("upload-buffers"));
-        if (buffers < 2) {
-            throw new ConfigException("upload-buffers: at least 2, so that reading and uploading overlap");
+        int buffers = v.get("upload-buffers").equalsIgnoreCase("auto") ? AUTO_BUFFERS
+                : Values.positiveInt("upload-buffers", v.get("upload-buffers"));
+        if (buffers != AUTO_BUFFERS && buffers < 2) {
+            throw new ConfigException("upload-buffers: 'auto' or at least 2, so that reading and uploading overlap");
         }
         int readAhead;
         try {
@@ -177,7 +183,7 @@ public record Config(
                 Values.duration("backup-interval", v.get("backup-interval")), Values.positiveInt("backup-keep", v.get("backup-keep")),
                 cacheSize(v.get("cache-size"), store),
                 (v.get("cache-dir").isEmpty() ? dataDir.resolve("cache") : Path.of(v.get("cache-dir"))).toAbsolutePath().normalize(),
-                positive("store-retry-time", v), discord, WebSettings.from(v));
+                positive("store-retry-time", v), discord, WebSettings.from(v), Limits.from(v));
     }
 
     /** "auto": no cache in front of the local store, which is a local folder itself; 1 GiB otherwise. */

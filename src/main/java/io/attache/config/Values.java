@@ -1,38 +1,47 @@
 package io.attache.config;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parsing of the human forms of settings: sizes ({@code 10MiB}), durations ({@code 15m}), addresses. */
+/** Parsing of the human forms of settings: sizes ({@code 10MiB}, {@code 1.5GB}), durations ({@code 15m}), addresses. */
 public final class Values {
 
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?i?b?)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(?:([kmgt])(i?)(b?)|b)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?", Pattern.CASE_INSENSITIVE);
 
     private Values() {
     }
 
-    /** {@code 65536}, {@code 64k}, {@code 64KiB}, {@code 10M}, {@code 10MiB}, {@code 1G}: binary multiples. */
+    /**
+     * A size in bytes. IEC units are binary ({@code 64KiB}, {@code 10MiB}, {@code 1.5GiB}, and the
+     * bare letters {@code 64k}, {@code 10M}, {@code 1G}, {@code 2T}, as most Unix tools read them);
+     * SI units are decimal ({@code 10MB} is 10,000,000 bytes, {@code 1.5GB} 1,500,000,000). Case
+     * does not matter; a fraction is rounded down to whole bytes.
+     */
     public static long size(String key, String value) throws ConfigException {
         Matcher m = SIZE.matcher(value.trim());
         if (!m.matches()) {
-            throw new ConfigException(key + ": '" + value + "' is not a size (e.g. 65536, 64KiB, 10MiB, 1GiB)");
+            throw new ConfigException(key + ": '" + value + "' is not a size (e.g. 65536, 64KiB, 10MiB, 1.5GiB, 10MB, 1.5GB)");
         }
-        long number = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "" : m.group(2).toLowerCase(Locale.ROOT);
-        int shift = switch (unit.isEmpty() ? ' ' : unit.charAt(0)) {
-            case 'k' -> 10;
-            case 'm' -> 20;
-            case 'g' -> 30;
-            case 't' -> 40;
-            default -> 0;
-        };
-        if (shift > 0 && number > (Long.MAX_VALUE >> shift)) {
+        BigDecimal number = new BigDecimal(m.group(1));
+        BigDecimal unit = BigDecimal.ONE;
+        if (m.group(2) != null) {
+            int power = "kmgt".indexOf(m.group(2).toLowerCase(Locale.ROOT)) + 1;
+            boolean decimal = m.group(3).isEmpty() && !m.group(4).isEmpty();
+            unit = decimal ? BigDecimal.TEN.pow(3 * power) : BigDecimal.valueOf(2).pow(10 * power);
+        }
+        BigDecimal bytes = number.multiply(unit).setScale(0, RoundingMode.FLOOR);
+        if (unit.equals(BigDecimal.ONE) && number.scale() > 0 && number.stripTrailingZeros().scale() > 0) {
+            throw new ConfigException(key + ": '" + value + "' is not a whole number of bytes");
+        }
+        if (bytes.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
             throw new ConfigException(key + ": '" + value + "' is too large");
         }
-        return number << shift;
+        return bytes.longValueExact();
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 7d}; a bare number is seconds. */

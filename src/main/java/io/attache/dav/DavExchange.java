@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 public final class DavExchange {
 
     private static final String ATTRIBUTE = DavExchange.class.getName();
+    /** The most of an unread request body read and dropped to keep a connection open after an early answer. */
+    private static final long DRAIN_LIMIT = 64 * 1024;
 
     private final HttpServletRequest request;
     private final HttpServletResponse response;
@@ -27,6 +29,7 @@ public final class DavExchange {
     private final DavPath path;
     private final boolean trailingSlash;
     private final DavSettings settings;
+    private RequestBody body;
     private Throwable abortedBy;
 
     public DavExchange(HttpServletRequest request, HttpServletResponse response, Drive drive, DavPath path,
@@ -104,8 +107,16 @@ public final class DavExchange {
         return request;
     }
 
-    public InputStream body() throws IOException {
-        return request.getInputStream();
+    /**
+     * The request body. The servlet stream is opened on the first read, not before: opening it is
+     * what answers {@code Expect: 100-continue}, and a request refused before its body is needed
+     * must not invite the client to send it.
+     */
+    public InputStream body() {
+        if (body == null) {
+            body = new RequestBody();
+        }
+        return body;
     }
 
     /** True when the request announces a body (a length above zero, or chunked transfer). */
@@ -145,6 +156,7 @@ public final class DavExchange {
     /** Sends a status with a short plain-text explanation. */
     public void sendText(int status, String text) throws IOException {
         byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
+        settleUnreadBody();
         response.setStatus(status);
         response.setContentType("text/plain;charset=utf-8");
         response.setContentLength(body.length);
@@ -162,10 +174,102 @@ public final class DavExchange {
     public void sendError(int status, String innerXml) throws IOException {
         byte[] body = ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<D:error xmlns:D=\"DAV:\">" + innerXml
                 + "</D:error>").getBytes(StandardCharsets.UTF_8);
+        settleUnreadBody();
         response.setStatus(status);
         response.setContentType("application/xml;charset=utf-8");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
+    }
+
+    /**
+     * Before an answer that commits while the client may still be sending a body we did not read:
+     * a small rest is read and dropped, so the connection stays usable; for a larger one the
+     * answer says {@code Connection: close}. Otherwise the end of the exchange would race with
+     * the body's arrival: Jetty closes a connection whose body is still incomplete then, without
+     * being able to tell a client that already has a complete, keep-alive answer in hand, and the
+     * client's next request on it finds the connection gone. A body that was never invited (an
+     * {@code Expect: 100-continue} not yet answered) is not coming, and needs neither.
+     */
+    private void settleUnreadBody() {
+        if (!hasBody() || (body != null && body.ended)) {
+            return;
+        }
+        if (body != null && body.broken) {
+            response.setHeader("Connection", "close");
+            return;
+        }
+        boolean invited = body != null && body.in != null
+                || !"100-continue".equalsIgnoreCase(String.valueOf(request.getHeader("Expect")).trim());
+        if (!invited) {
+            return;
+        }
+        long length = request.getContentLengthLong();
+        long unread = length < 0 ? -1 : length - (body == null ? 0 : body.read);
+        if (unread >= 0 && unread <= DRAIN_LIMIT) {
+            try {
+                body().transferTo(OutputStream.nullOutputStream());
+                return;
+            } catch (IOException e) {
+                // the client went away or sent garbage: closing below is all that is left
+            }
+        }
+        response.setHeader("Connection", "close");
+    }
+
+    /**
+     * The request body could not be read: its framing is malformed (a bad chunk) or it ended
+     * before its announced length. The client's fault, answered 400 when still possible.
+     */
+    static final class BrokenBodyException extends IOException {
+        BrokenBodyException(IOException cause) {
+            super("the request body is malformed or ended early: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** The servlet request's body, opened on first use; counts what was read and whether it ended. */
+    private final class RequestBody extends InputStream {
+        private InputStream in;
+        private long read;
+        private boolean ended;
+        private boolean broken;
+
+        private InputStream in() throws IOException {
+            if (in == null) {
+                in = request.getInputStream();
+            }
+            return in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n;
+            try {
+                n = in().read(buffer, offset, length);
+            } catch (BrokenBodyException e) {
+                throw e;
+            } catch (IOException e) {
+                broken = true;
+                throw new BrokenBodyException(e);
+            }
+            if (n < 0) {
+                ended = true;
+            } else {
+                read += n;
+            }
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in == null ? 0 : in.available();
+        }
     }
 
     /** Marks the response as broken after it was committed: the server must cut the connection. */

@@ -1,5 +1,6 @@
 package io.attache.dav;
 
+import io.attache.fs.ClientText;
 import io.attache.fs.DavPath;
 import io.attache.fs.Entry;
 import io.attache.fs.FsException;
@@ -40,7 +41,8 @@ abstract class DavHandler implements io.milton.http.Handler {
                         + "</D:href></D:lock-token-submitted>");
             } catch (FsException e) {
                 if (e instanceof FsException.Unavailable) {
-                    log.warn("{} {} failed: {}", exchange.method(), exchange.path(), e.getMessage(), e.getCause());
+                    log.warn("{} {} failed: {}", exchange.method(), ClientText.escape(exchange.path().toString()),
+                            ClientText.escape(e.getMessage()), e.getCause());
                     exchange.setHeader("Retry-After", "5");
                 }
                 fail(exchange, statusOf(e), e.getMessage(), e);
@@ -52,11 +54,24 @@ abstract class DavHandler implements io.milton.http.Handler {
                 }
             }
         } catch (IOException | RuntimeException e) {
+            if (!exchange.committed() && brokenBody(e)) {
+                log.debug("{} {}: {}", exchange.method(), ClientText.escape(exchange.path().toString()), ClientText.escape(e.toString()));
+                try {
+                    exchange.sendText(400, "the request body is malformed or ended early");
+                } catch (IOException | RuntimeException again) {
+                    exchange.abort(again);
+                }
+                return;
+            }
             if (exchange.committed()) {
-                log.debug("{} {} broke off after the response started: {}", exchange.method(), exchange.path(), e.toString());
+                log.debug("{} {} broke off after the response started: {}", exchange.method(),
+                        ClientText.escape(exchange.path().toString()), ClientText.escape(e.toString()));
                 exchange.abort(e);
             } else {
-                log.error("{} {} failed", exchange.method(), exchange.path(), e);
+                // The exception's own message may quote the request: escaped here, the trace kept at debug.
+                log.error("{} {} failed: {}", exchange.method(), ClientText.escape(exchange.path().toString()),
+                        ClientText.escape(e.toString()));
+                log.debug("{} {} failed", exchange.method(), ClientText.escape(exchange.path().toString()), e);
                 try {
                     exchange.sendText(500, "internal error: " + e.getMessage());
                 } catch (IOException | RuntimeException again) {
@@ -82,7 +97,9 @@ abstract class DavHandler implements io.milton.http.Handler {
         ex.submitLockTokens(header.submittedTokens());
         Map<String, IfHeader.ResourceState> states = new HashMap<>();
         for (IfHeader.Production production : header.productions()) {
-            states.put(production.tag(), stateOf(ex, production.tag()));
+            if (!states.containsKey(production.tag())) {
+                states.put(production.tag(), stateOf(ex, production.tag()));
+            }
         }
         if (header.evaluate(states::get)) {
             return true;
@@ -147,6 +164,16 @@ abstract class DavHandler implements io.milton.http.Handler {
             return;
         }
         exchange.sendText(status, message);
+    }
+
+    /** Whether {@code e} comes from reading a request body the client got wrong. */
+    private static boolean brokenBody(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DavExchange.BrokenBodyException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The one mapping from file-system refusals to HTTP statuses. */

@@ -20,6 +20,9 @@ final class FolderIndex {
         ex.status(200);
         ex.aboutCollection(folder.path());
         ex.contentType("text/html;charset=utf-8");
+        // Our own page, with names users chose in it: no script of any kind may run there.
+        ex.setHeader("X-Content-Type-Options", "nosniff");
+        ex.setHeader("Content-Security-Policy", "default-src 'none'; sandbox");
         ex.setHeader("Last-Modified", HttpDates.http(folder.modified()));
         if ("HEAD".equals(ex.method())) {
             return;

@@ -1,6 +1,7 @@
 package io.attache.dav;
 
 import io.attache.fs.ByteRanges;
+import io.attache.fs.ContentTypes;
 import io.attache.fs.Drive;
 import io.attache.fs.Entry;
 import io.attache.fs.FsException;
@@ -15,7 +16,8 @@ import java.util.UUID;
 /**
  * GET and HEAD. Files are served whole, as one range (206), or as several ranges in a
  * {@code multipart/byteranges} body; each range fetches and decrypts only the segments it needs.
- * Folders answer HEAD with 200 and GET with a small HTML index.
+ * Folders answer HEAD with 200 and GET with a small HTML index. Every answer carries
+ * {@code X-Content-Type-Options: nosniff}, and types that can run script are sandboxed.
  */
 final class GetHandler extends DavHandler {
 
@@ -35,6 +37,7 @@ final class GetHandler extends DavHandler {
             return;
         }
         Entry entry = file.entry();
+        contentSafety(ex, entry.contentType());
         ex.setHeader("Accept-Ranges", "bytes");
         ex.setHeader("ETag", entry.etag());
         ex.setHeader("Last-Modified", HttpDates.http(entry.modified()));
@@ -67,6 +70,18 @@ final class GetHandler extends DavHandler {
             }
         } else {
             sendMultipart(ex, file, entry, ranges.ranges(), head);
+        }
+    }
+
+    /**
+     * Stored content never runs as the user: browsers must take the type as given (no sniffing an
+     * HTML page out of a text file), and a type that can run script (HTML, SVG, XML, PDF, ...)
+     * is sandboxed, an opaque origin without the server's cookies, storage or credentials.
+     */
+    static void contentSafety(DavExchange ex, String contentType) {
+        ex.setHeader("X-Content-Type-Options", "nosniff");
+        if (ContentTypes.isActive(contentType)) {
+            ex.setHeader("Content-Security-Policy", "sandbox");
         }
     }
 

@@ -41,6 +41,13 @@ final class IfHeader {
         ResourceState stateOf(String tag);
     }
 
+    /**
+     * The most lists one header may hold, and the most resources it may name: each resource costs
+     * a few database lookups, and real clients send one or two lists.
+     */
+    static final int MAX_LISTS = 64;
+    static final int MAX_RESOURCES = 16;
+
     private final List<Production> productions;
 
     private IfHeader(List<Production> productions) {
@@ -118,6 +125,8 @@ final class IfHeader {
         Parser p = new Parser(header);
         List<Production> productions = new ArrayList<>();
         Boolean tagged = null;
+        int listCount = 0;
+        java.util.Set<String> tags = new java.util.HashSet<>();
         p.skipSpace();
         while (!p.atEnd()) {
             String tag = null;
@@ -125,12 +134,18 @@ final class IfHeader {
                 tag = p.codedUrl();
                 p.skipSpace();
             }
+            if (tag != null && tags.add(tag) && tags.size() > MAX_RESOURCES) {
+                throw new DavException(400, "the If header names more than " + MAX_RESOURCES + " resources");
+            }
             if (tagged != null && tagged != (tag != null)) {
                 throw bad(header, "mixes tagged and untagged lists");
             }
             tagged = tag != null;
             List<List<Condition>> lists = new ArrayList<>();
             while (!p.atEnd() && p.peek() == '(') {
+                if (++listCount > MAX_LISTS) {
+                    throw new DavException(400, "the If header holds more than " + MAX_LISTS + " lists");
+                }
                 lists.add(p.list());
                 p.skipSpace();
                 if (!tagged) {

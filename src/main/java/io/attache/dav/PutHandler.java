@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
 /**
  * PUT: the body streams straight into the chunk pipeline, whatever its framing (Content-Length,
  * or chunked with Finder's {@code X-Expected-Entity-Length}); the answer, 201 or 204, is sent only
- * after the new version is committed. A missing parent is a 409 and nothing of the body is read.
+ * after the new version is committed. A missing parent is a 409, and a body announced larger than
+ * the quota a 507, before anything of the body is read (so {@code Expect: 100-continue} is never
+ * answered with 100 for them).
  * macOS metadata files are stored like any file, or by configuration accepted and dropped.
  *
  * <p>Sync clients' ownCloud headers: {@code X-OC-Mtime} (seconds since 1970) sets the file's
@@ -65,7 +67,11 @@ final class PutHandler extends DavHandler {
         ex.contentLength(0);
     }
 
-    /** Content-Length, or Finder's X-Expected-Entity-Length with a chunked body; -1 when neither is usable. */
+    /**
+     * The length the client announced: Content-Length, or Finder's X-Expected-Entity-Length with
+     * a chunked body; -1 when neither says. A body announced larger than the quota allows is
+     * refused before any of it is read.
+     */
     static long declaredLength(DavExchange ex) {
         long length = ex.servletRequest().getContentLengthLong();
         if (length >= 0) {

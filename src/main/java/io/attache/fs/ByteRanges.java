@@ -6,12 +6,21 @@ import java.util.List;
 /**
  * RFC 9110 byte ranges: parsing a {@code Range} header against a representation's length. Pure,
  * so that every form is covered by table tests. WebDAV GETs and the web pages' downloads and share
- * links both serve ranges through it.
+ * links both serve ranges through it. Ranges that overlap or nearly touch are coalesced
+ * (section 14.2 allows it), so one request never serves more than the representation plus the
+ * multipart headers: {@code bytes=0-,0-,0-,...} asks for the file many times over, and each copy
+ * would be fetched and decrypted again.
  */
 public final class ByteRanges {
 
     /** Requests with more ranges than this are served whole (RFC 9110 section 14.2 allows ignoring them). */
     public static final int MAX_RANGES = 64;
+
+    /**
+     * Ranges separated by fewer bytes than this are coalesced: about what the part header between
+     * them would cost, so a client that asks for two nearly adjacent ranges gets one part.
+     */
+    static final long COALESCE_GAP = 80;
 
     /** A satisfiable range, {@code [first, last]} inclusive. */
     public record Range(long first, long last) {
@@ -72,7 +81,33 @@ public final class ByteRanges {
                 return Result.IGNORE;
             }
         }
-        return ranges.isEmpty() ? Result.UNSATISFIABLE : new Result(List.copyOf(ranges), false);
+        return ranges.isEmpty() ? Result.UNSATISFIABLE : new Result(coalesce(ranges), false);
+    }
+
+    /**
+     * Merges ranges that overlap or lie within {@link #COALESCE_GAP} of each other. A merged range
+     * takes the place of the first of its parts; the others keep the order the client gave.
+     */
+    static List<Range> coalesce(List<Range> ranges) {
+        List<Range> out = new ArrayList<>(ranges);
+        boolean merged = true;
+        while (merged) {
+            merged = false;
+            search:
+            for (int i = 0; i < out.size(); i++) {
+                for (int j = i + 1; j < out.size(); j++) {
+                    Range a = out.get(i);
+                    Range b = out.get(j);
+                    if (a.first() <= b.last() + COALESCE_GAP + 1 && b.first() <= a.last() + COALESCE_GAP + 1) {
+                        out.set(i, new Range(Math.min(a.first(), b.first()), Math.max(a.last(), b.last())));
+                        out.remove(j);
+                        merged = true;
+                        break search;
+                    }
+                }
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** {@code -N}: the last N bytes (all of them when N exceeds the length); null when unsatisfiable. */

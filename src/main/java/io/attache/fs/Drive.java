@@ -94,9 +94,15 @@ public final class Drive {
             }
             Map<Long, List<StoredProperty>> properties = new HashMap<>();
             if (withProperties && !entries.isEmpty()) {
-                Properties.ofChildren(c, folder.id(), afterName, entries.get(entries.size() - 1).name())
-                        .forEach((id, list) -> properties.put(id, list.stream()
-                                .map(p -> new StoredProperty(p.namespace(), p.name(), p.value())).toList()));
+                Properties.Batch batch = Properties.ofChildren(c, folder.id(), afterName, entries.get(entries.size() - 1).name(),
+                        ResourceLimits.LISTING_PROPERTY_BUDGET);
+                if (batch.cut()) {
+                    // The page ends where the properties read reached the budget; the next page goes on from there.
+                    entries.removeIf(e -> e.name().compareTo(batch.lastName()) > 0);
+                    more = true;
+                }
+                batch.byNode().forEach((id, list) -> properties.put(id, list.stream()
+                        .map(p -> new StoredProperty(p.namespace(), p.name(), p.value())).toList()));
             }
             return new Page(entries, properties, more);
         });
@@ -136,6 +142,7 @@ public final class Drive {
             locks.requireForMembership(c, path, now);
             long id = Nodes.insertFolder(c, userId, parent.id(), path.name(), now);
             Changes.mark(c, id, Changes.next(c, userId));
+            requireWithinLimits(c, false);
             return FileService.entry(Nodes.byId(c, id).orElseThrow(), path);
         });
     }
@@ -185,6 +192,9 @@ public final class Drive {
             requireWritable(c, path, existing, started);
             return roomFor(c, existing.map(Node::size).orElse(0L));
         });
+        if (upload.length() > room) {
+            throw new FsException.InsufficientStorage("the file (" + upload.length() + " bytes announced) does not fit in the quota");
+        }
         Map<String, MessageDigest> digests = upload.checksums() == null ? Map.of() : upload.checksums().newDigests();
         Content content;
         try {
@@ -254,6 +264,7 @@ public final class Drive {
         } else {
             nodeId = Nodes.insertFile(c, userId, parent.id(), path.name(), versionId, stored.contentType(), now,
                     stored.modified());
+            requireWithinLimits(c, false);
         }
         Changes.mark(c, nodeId, Changes.next(c, userId));
         Users.addUsedBytes(c, userId, content.size() - replaced);
@@ -316,6 +327,7 @@ public final class Drive {
             long change = Changes.next(c, userId);
             Changes.markBelow(c, copy, change);
             Changes.mark(c, copy, change);
+            requireWithinLimits(c, true);
             return created;
         });
     }
@@ -351,18 +363,35 @@ public final class Drive {
         });
     }
 
-    /** Applies a property patch in document order, all or nothing. */
+    /**
+     * Applies a property patch in document order, all or nothing: refused when the resource or
+     * the user would hold more properties or property bytes than allowed, or than the quota.
+     */
     public void patch(DavPath path, PropertyPatch patch) throws FsException {
         fs.write(c -> {
             Node node = resolve(c, path).orElseThrow(() -> notFound(path));
             locks.requireForResource(c, path, fs.now());
+            long count = 0;
+            long bytes = 0;
             for (PropertyPatch.Operation op : patch.operations()) {
-                if (op.isRemove()) {
-                    Properties.remove(c, node.id(), op.namespace(), op.name());
-                } else {
-                    Properties.set(c, node.id(), new Property(op.namespace(), op.name(), op.value()));
-                }
+                Properties.Delta delta = op.isRemove()
+                        ? Properties.remove(c, node.id(), op.namespace(), op.name())
+                        : Properties.set(c, node.id(), new Property(op.namespace(), op.name(), op.value()));
+                count += delta.count();
+                bytes += delta.bytes();
             }
+            Users.addProperties(c, userId, count, bytes);
+            ResourceLimits limits = fs.limits();
+            Properties.Delta held = Properties.totals(c, node.id());
+            if (held.count() > limits.maxPropertiesPerResource()) {
+                throw new FsException.InsufficientStorage("a resource holds at most " + limits.maxPropertiesPerResource()
+                        + " dead properties (max-properties-per-resource)");
+            }
+            if (held.bytes() > limits.maxPropertyBytesPerResource()) {
+                throw new FsException.InsufficientStorage("a resource holds at most " + limits.maxPropertyBytesPerResource()
+                        + " bytes of dead properties (max-property-bytes-per-resource)");
+            }
+            requireWithinLimits(c, bytes > 0);
             if (patch.newModified() != null) {
                 Nodes.setModified(c, node.id(), patch.newModified().toEpochMilli());
             }
@@ -415,11 +444,12 @@ public final class Drive {
         return new DriveLocks(this, fs, userId, locks);
     }
 
+    /** The user's storage: content and dead properties together, as the quota counts them. */
     public Quota quota() throws FsException {
         return fs.read(c -> {
             User user = Users.byId(c, userId).orElseThrow(() -> new FsException.NotFound("no such user"));
-            Long available = user.quotaBytes() == null ? null : Math.max(0, user.quotaBytes() - user.usedBytes());
-            return new Quota(user.usedBytes(), available);
+            Long available = user.quotaBytes() == null ? null : Math.max(0, user.quotaBytes() - user.storedBytes());
+            return new Quota(user.storedBytes(), available);
         });
     }
 
@@ -429,7 +459,32 @@ public final class Drive {
         if (user.quotaBytes() == null) {
             return Long.MAX_VALUE;
         }
-        return Math.max(0, user.quotaBytes() - user.usedBytes() + replacing);
+        return Math.max(0, user.quotaBytes() - user.storedBytes() + replacing);
+    }
+
+    /**
+     * Refuses a change that took the user beyond a limit on entries or dead properties, or (when
+     * it {@code grew} the bytes stored) beyond the quota; the transaction is then rolled back.
+     */
+    void requireWithinLimits(Connection c, boolean grew) throws SQLException, FsException {
+        User user = Users.byId(c, userId).orElseThrow(() -> new FsException.NotFound("no such user"));
+        ResourceLimits limits = fs.limits();
+        if (user.entryCount() > limits.maxEntriesPerUser()) {
+            throw new FsException.InsufficientStorage("a user holds at most " + limits.maxEntriesPerUser()
+                    + " files and folders, trash included (max-entries-per-user)");
+        }
+        if (user.propertyCount() > limits.maxPropertiesPerUser()) {
+            throw new FsException.InsufficientStorage("a user holds at most " + limits.maxPropertiesPerUser()
+                    + " dead properties (max-properties-per-user)");
+        }
+        if (user.propertyBytes() > limits.maxPropertyBytesPerUser()) {
+            throw new FsException.InsufficientStorage("a user holds at most " + limits.maxPropertyBytesPerUser()
+                    + " bytes of dead properties (max-property-bytes-per-user)");
+        }
+        if (grew && user.quotaBytes() != null && user.storedBytes() > user.quotaBytes()) {
+            throw new FsException.InsufficientStorage("the quota of " + user.quotaBytes()
+                    + " bytes (files and their properties) is full");
+        }
     }
 
     private static void checkDistinct(DavPath from, DavPath to) throws FsException {
@@ -466,33 +521,81 @@ public final class Drive {
         Locks.deleteTree(c, userId, path.toString());
     }
 
-    /** Copies {@code source} (and its subtree when recursive) under {@code parentId}; returns the bytes copied. */
+    /**
+     * Copies {@code source} (and its subtree when recursive) under {@code parentId}; returns the
+     * bytes copied. The subtree is read through a cursor; only the folders' new ids are held.
+     */
     private long copyTree(Connection c, Node source, long parentId, String name, boolean recursive, long now)
             throws SQLException {
-        Map<Long, Long> copies = new HashMap<>();
-        long bytes = copyNode(c, source, parentId, name, now, copies);
+        FolderIds copies = new FolderIds();
+        long[] bytes = {copyNode(c, source, parentId, name, now, copies)};
         if (source.isFolder() && recursive) {
-            for (Node n : Nodes.descendants(c, source.id())) {
-                bytes += copyNode(c, n, copies.get(n.parentId()), n.name(), now, copies);
-            }
+            Nodes.forEachDescendant(c, source.id(), n -> bytes[0] += copyNode(c, n, copies.get(n.parentId()), n.name(), now, copies));
         }
-        return bytes;
+        return bytes[0];
     }
 
-    private long copyNode(Connection c, Node n, long parentId, String name, long now, Map<Long, Long> copies)
+    private long copyNode(Connection c, Node n, long parentId, String name, long now, FolderIds copies)
             throws SQLException {
         long id;
         // A copy is a new resource (created now) with the same content, modified when the original was.
         if (n.isFolder()) {
             id = Nodes.insertFolder(c, userId, parentId, name, now);
             Nodes.setModified(c, id, n.modifiedAt());
+            copies.put(n.id(), id);
         } else {
             Versions.addReference(c, n.versionId());
             id = Nodes.insertFile(c, userId, parentId, name, n.versionId(), n.contentType(), now, n.modifiedAt());
         }
-        Properties.copyAll(c, n.id(), id);
-        copies.put(n.id(), id);
+        Properties.Delta properties = Properties.copyAll(c, n.id(), id);
+        Users.addProperties(c, userId, properties.count(), properties.bytes());
         return n.isFolder() ? 0 : n.size();
+    }
+
+    /** Source folder id to copy id, in open-addressed arrays: 16 bytes (or so) a folder, no boxing. */
+    private static final class FolderIds {
+        private long[] keys = new long[64];
+        private long[] values = new long[64];
+        private int size;
+
+        void put(long key, long value) {
+            if (2 * (size + 1) > keys.length) {
+                long[] oldKeys = keys;
+                long[] oldValues = values;
+                keys = new long[oldKeys.length * 2];
+                values = new long[oldKeys.length * 2];
+                size = 0;
+                for (int i = 0; i < oldKeys.length; i++) {
+                    if (oldKeys[i] != 0) {
+                        put(oldKeys[i], oldValues[i]);
+                    }
+                }
+            }
+            int i = slot(key);
+            if (keys[i] == 0) {
+                size++;
+            }
+            keys[i] = key;
+            values[i] = value;
+        }
+
+        long get(long key) {
+            int i = slot(key);
+            if (keys[i] != key) {
+                throw new IllegalStateException("no copy of folder " + key);
+            }
+            return values[i];
+        }
+
+        /** Node ids start at 1, so 0 marks a free slot. */
+        private int slot(long key) {
+            int mask = keys.length - 1;
+            int i = (int) (Long.hashCode(key * 0x9E3779B97F4A7C15L) & mask);
+            while (keys[i] != 0 && keys[i] != key) {
+                i = (i + 1) & mask;
+            }
+            return i;
+        }
     }
 
     Node parentFolder(Connection c, DavPath path) throws SQLException, FsException {

@@ -83,6 +83,15 @@ public final class DriveLocks {
                 drive.storeVersion(c, path, parent, Optional.empty(), empty, new Drive.Stored(null, now, null), now);
             }
             locks.requireCompatible(c, path, request, now);
+            ResourceLimits limits = fs.limits();
+            if (Locks.countOn(c, userId, path.toString(), now) >= limits.maxLocksPerResource()) {
+                throw new FsException.InsufficientStorage("a resource has at most " + limits.maxLocksPerResource()
+                        + " locks (max-locks-per-resource)");
+            }
+            if (Locks.countOf(c, userId, now) >= limits.maxLocksPerUser()) {
+                throw new FsException.InsufficientStorage("a user has at most " + limits.maxLocksPerUser()
+                        + " locks (max-locks-per-user)");
+            }
             boolean folder = !created && node.get().isFolder();
             LockRecord lock = new LockRecord("opaquelocktoken:" + UUID.randomUUID(), userId, path.toString(), folder,
                     request.infinite() && folder, request.exclusive(), request.ownerXml(), request.timeoutSeconds(),

@@ -31,9 +31,11 @@ public final class FileService {
     private final TrashBin trash;
     private final Clock clock;
     private final Transfers transfers;
+    private final ResourceLimits limits;
 
     public FileService(Database db, ChunkWriter writer, RangeReader reader, WriteJournal journal, TrashBin trash,
-                       Clock clock) {
+                       Clock clock, ResourceLimits limits) {
+        this.limits = limits;
         this.db = db;
         this.writer = writer;
         this.reader = reader;
@@ -46,6 +48,10 @@ public final class FileService {
     /** The uploads being received now, for the live transfers view. */
     public Transfers transfers() {
         return transfers;
+    }
+
+    ResourceLimits limits() {
+        return limits;
     }
 
     TrashBin trash() {

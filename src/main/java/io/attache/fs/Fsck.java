@@ -20,7 +20,8 @@ import java.util.Random;
 /**
  * Consistency checks. {@link #checkMetadata} verifies the database alone: SQLite's own integrity
  * and foreign keys, then Attaché's invariants (one root per user, every node reachable, reference
- * counts, chunk lists that match sizes, usage totals, a delete queue that names no live chunk).
+ * counts, chunk lists that match sizes, usage totals and the counts of entries and dead properties,
+ * a delete queue that names no live chunk, a trash id counter ahead of every trash id).
  * {@link #verifyChunks} also fetches chunks from the store and authenticates every segment.
  */
 public final class Fsck {
@@ -74,6 +75,20 @@ public final class Fsck {
                     "SELECT u.name || ' records ' || u.used_bytes || ', files hold ' || COALESCE(s.total, 0) FROM app_user u "
                             + "LEFT JOIN (SELECT n.owner_id, SUM(v.size) AS total FROM node n JOIN version v ON v.id = n.version_id "
                             + "GROUP BY n.owner_id) s ON s.owner_id = u.id WHERE u.used_bytes <> COALESCE(s.total, 0)");
+            check(c, problems, "user whose count of files and folders differs from their tree",
+                    "SELECT u.name || ' records ' || u.entry_count || ', holds ' || COALESCE(s.n, 0) FROM app_user u "
+                            + "LEFT JOIN (SELECT owner_id, COUNT(*) AS n FROM node WHERE parent_id IS NOT NULL GROUP BY owner_id) s "
+                            + "ON s.owner_id = u.id WHERE u.entry_count <> COALESCE(s.n, 0)");
+            check(c, problems, "user whose dead-property totals differ from their properties",
+                    "SELECT u.name || ' records ' || u.property_count || ' (' || u.property_bytes || ' bytes), holds '"
+                            + " || COALESCE(s.n, 0) || ' (' || COALESCE(s.bytes, 0) || ' bytes)' FROM app_user u "
+                            + "LEFT JOIN (SELECT n.owner_id, COUNT(*) AS n, SUM(p.size_bytes) AS bytes FROM property p "
+                            + "JOIN node n ON n.id = p.node_id GROUP BY n.owner_id) s ON s.owner_id = u.id "
+                            + "WHERE u.property_count <> COALESCE(s.n, 0) OR u.property_bytes <> COALESCE(s.bytes, 0)");
+            check(c, problems, "trash id counter behind the trash, so ids would be reused",
+                    "SELECT 'next ' || COALESCE((SELECT next_value FROM id_sequence WHERE name = 'trash'), 1) || ', highest '"
+                            + " || MAX(id) FROM trash HAVING MAX(id) >= COALESCE((SELECT next_value FROM id_sequence "
+                            + "WHERE name = 'trash'), 1)");
             check(c, problems, "trash item whose node is not in its owner's trash", "SELECT t.id FROM trash t "
                     + "LEFT JOIN node n ON n.id = t.node_id LEFT JOIN node r ON r.id = n.parent_id "
                     + "WHERE n.id IS NULL OR r.parent_id IS NOT NULL OR r.name <> '.trash' OR n.owner_id <> t.owner_id");

@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The server's background work on one daemon thread: tasks that each run every so often, and
- * whose failures are logged and retried next time rather than stopping the others.
+ * whose failures are logged and retried next time rather than stopping the others. An
+ * {@link Error} is different: it goes to the handler given at construction, which in a server
+ * ends the process (nothing would run the background work any more).
  */
 public final class Housekeeper implements AutoCloseable {
 
@@ -28,7 +30,12 @@ public final class Housekeeper implements AutoCloseable {
     }
 
     private final List<Scheduled> tasks = new ArrayList<>();
+    private final Thread.UncaughtExceptionHandler onError;
     private ScheduledExecutorService scheduler;
+
+    public Housekeeper(Thread.UncaughtExceptionHandler onError) {
+        this.onError = onError;
+    }
 
     /** Adds a task that runs every {@code every}, first after one period. */
     public synchronized Housekeeper every(Duration every, String name, Task task) {
@@ -52,8 +59,10 @@ public final class Housekeeper implements AutoCloseable {
             scheduler.scheduleWithFixedDelay(() -> {
                 try {
                     s.task().run();
-                } catch (Exception | Error e) {
+                } catch (Exception e) {
                     log.warn("Background task '{}' failed, will run again: {}", s.name(), e.toString());
+                } catch (Error e) {
+                    onError.uncaughtException(Thread.currentThread(), e);
                 }
             }, s.every().toMillis(), s.every().toMillis(), TimeUnit.MILLISECONDS);
         }

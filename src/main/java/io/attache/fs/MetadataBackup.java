@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -69,6 +70,7 @@ public final class MetadataBackup {
     public BackupPointer.Snapshot backupNow() throws IOException, SQLException {
         Path snapshot = workDir.resolve("backup-" + clock.millis() + ".db");
         Files.deleteIfExists(snapshot);
+        createPrivate(snapshot);
         try {
             db.snapshotTo(snapshot);
             Content content;
@@ -117,7 +119,8 @@ public final class MetadataBackup {
 
     /**
      * Writes the newest snapshot in {@code store} to {@code target} (which must not exist) and
-     * checks that it is a consistent Attaché database. Needs nothing but the store and the key.
+     * checks that it is a consistent Attaché database, complete without a -wal. Needs nothing but
+     * the store and the key. On failure {@code target} does not exist.
      */
     public static BackupPointer.Snapshot restoreNewest(ChunkStore store, MasterKey masterKey, RangeReader reader,
                                                        Path target) throws IOException, SQLException {
@@ -130,24 +133,43 @@ public final class MetadataBackup {
             throw new IOException("the backup pointer lists no snapshot");
         }
         BackupPointer.Snapshot newest = pointer.snapshots().get(0);
-        Path temp = target.resolveSibling(target.getFileName() + ".restoring");
-        try (OutputStream out = Files.newOutputStream(temp)) {
-            reader.copy(newest.content(), 0, newest.content().size(), out);
-        }
-        try (Database restored = Database.open(temp, true)) {
-            Fsck.Report report = new Fsck(restored).checkMetadata();
-            if (!report.clean()) {
-                throw new IOException("the restored snapshot is not consistent: " + report.problems());
+        Files.deleteIfExists(target);
+        createPrivate(target);
+        boolean done = false;
+        try {
+            try (OutputStream out = Files.newOutputStream(target)) {
+                reader.copy(newest.content(), 0, newest.content().size(), out);
             }
+            try (Database restored = Database.open(target, true)) {
+                Fsck.Report report = new Fsck(restored).checkMetadata();
+                if (!report.clean()) {
+                    throw new IOException("the restored snapshot is not consistent: " + report.problems());
+                }
+            }
+            Path wal = target.resolveSibling(target.getFileName() + "-wal");
+            if (Files.exists(wal) && Files.size(wal) > 0) {
+                throw new IOException("the restored database was not checkpointed: " + wal);
+            }
+            done = true;
+            return newest;
+        } finally {
+            if (!done) {
+                // Only this restore's own download: nothing that was there before.
+                Files.deleteIfExists(target);
+            }
+            Files.deleteIfExists(target.resolveSibling(target.getFileName() + "-wal"));
+            Files.deleteIfExists(target.resolveSibling(target.getFileName() + "-shm"));
         }
-        Path wal = temp.resolveSibling(temp.getFileName() + "-wal");
-        if (Files.exists(wal) && Files.size(wal) > 0) {
-            throw new IOException("the restored database was not checkpointed: " + wal);
+    }
+
+    /**
+     * An empty file readable by its owner only, for SQLite to fill (VACUUM INTO accepts an empty
+     * file; a file it creates itself would be world-readable).
+     */
+    private static void createPrivate(Path file) throws IOException {
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
-        Files.deleteIfExists(wal);
-        Files.deleteIfExists(temp.resolveSibling(temp.getFileName() + "-shm"));
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        return newest;
     }
 
     private void deleteSnapshots(List<BackupPointer.Snapshot> dropped) {

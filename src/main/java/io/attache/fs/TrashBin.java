@@ -44,6 +44,10 @@ public final class TrashBin {
     public record Entry(long id, String user, String originalPath, Instant deletedAt, long sizeBytes, boolean folder) {
     }
 
+    public Duration retention() {
+        return retention;
+    }
+
     public boolean enabled() {
         return !retention.isZero() && !retention.isNegative();
     }

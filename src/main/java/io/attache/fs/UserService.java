@@ -15,20 +15,21 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Accounts: creation, passwords, removal, and authentication. Argon2id makes every verification
- * deliberately slow, so a successful one is remembered for a few minutes as a keyed hash of the
- * password (never the password), and at most a few verifications run at once so that a flood of
- * wrong passwords cannot take every core.
+ * Accounts: creation, passwords, removal, and the two halves of authentication. Argon2id makes
+ * every verification deliberately slow, so a successful one is remembered for a few minutes as a
+ * keyed hash of the password (never the password). {@link LoginDefence} decides who gets a
+ * verification at all, and runs them on a small pool of their own.
  */
 public final class UserService {
 
@@ -39,21 +40,23 @@ public final class UserService {
 
     private final Database db;
     private final Clock clock;
+    private final TrashBin trash;
     private final SecureRandom random = new SecureRandom();
     private final SecretKeySpec cacheKey;
     private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
     private volatile AuthEvents events = AuthEvents.NONE;
-    private final Semaphore verifications = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    private volatile String standIn;
 
-    public UserService(Database db, Clock clock) {
+    public UserService(Database db, Clock clock, TrashBin trash) {
         this.db = db;
         this.clock = clock;
+        this.trash = trash;
         byte[] key = new byte[32];
         random.nextBytes(key);
         this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
     }
 
-    /** Where failed logins are counted (the server's /metrics). */
+    /** Where failed logins and bans are counted (the server's /metrics). */
     public void reportTo(AuthEvents events) {
         this.events = events;
     }
@@ -76,18 +79,24 @@ public final class UserService {
         checkPassword(password);
         String hash = PasswordHash.hash(password, random);
         long now = clock.millis();
-        User created;
+        Optional<User> existing;
         try {
-            created = db.write(c -> Users.byName(c, name).isPresent() ? null : Users.insert(c, name, hash, quotaBytes, admin, now));
+            existing = db.write(c -> {
+                Optional<User> user = Users.byName(c, name);
+                if (user.isEmpty()) {
+                    Users.insert(c, name, hash, quotaBytes, admin, now);
+                }
+                return user;
+            });
         } catch (SQLException e) {
             throw new FsException.Unavailable("cannot add user " + name + ": " + e.getMessage(), e);
         } finally {
             forget(name);
         }
-        if (created == null) {
-            throw new FsException.AlreadyExists("user " + name + " already exists");
+        if (existing.isPresent()) {
+            throw taken(Account.of(existing.get()));
         }
-        return Account.of(created);
+        return find(name).orElseThrow();
     }
 
     public boolean exists(String name) throws FsException {
@@ -114,11 +123,25 @@ public final class UserService {
         }
     }
 
+    /**
+     * Sets a new password. A removed account becomes active again (its files stay in its trash,
+     * to be restored with {@code attache trash restore}).
+     *
+     * @return false when there is no such user
+     */
     public boolean setPassword(String name, char[] password) throws FsException {
         checkPassword(password);
         String hash = PasswordHash.hash(password, random);
         try {
-            return db.write(c -> Users.setPasswordHash(c, name, hash));
+            return db.write(c -> {
+                Optional<User> user = Users.byName(c, name);
+                if (user.isEmpty()) {
+                    return false;
+                }
+                Users.setPasswordHash(c, name, hash);
+                Users.setRemoved(c, user.get().id(), null);
+                return true;
+            });
         } catch (SQLException e) {
             throw new FsException.Unavailable("cannot change the password of " + name + ": " + e.getMessage(), e);
         } finally {
@@ -134,31 +157,46 @@ public final class UserService {
         }
     }
 
+    /** What {@link #remove} did. */
+    public enum Removal {
+        /** The login is disabled; the files wait in the trash until {@link #keptUntil}. */
+        KEPT,
+        /** The account and everything in it are deleted (asked for, or no trash is kept). */
+        PURGED,
+        NO_SUCH_USER
+    }
+
     /**
-     * Removes a user and everything in their tree; the content goes to the delete queue.
-     *
-     * @return false when there is no such user
+     * Removes a user. The login is disabled at once. Unless {@code purge} (or the trash is off),
+     * every top-level file and folder goes into the user's trash and stays restorable for the
+     * trash retention, after which {@link #purgeRemoved} deletes the account; with {@code purge}
+     * the account and everything in it are deleted now, the content to the delete queue.
      */
-    public boolean remove(String name) throws FsException {
+    public Removal remove(String name, boolean purge) throws FsException {
         long now = clock.millis();
         try {
             return db.write(c -> {
                 Optional<User> user = Users.byName(c, name);
                 if (user.isEmpty()) {
-                    return false;
+                    return Removal.NO_SUCH_USER;
                 }
-                long id = user.get().id();
-                Locks.deleteAllOf(c, id);
-                for (Trash.Item item : Trash.of(c, id)) {
-                    Trash.delete(c, item.id());
+                if (purge || !trash.enabled()) {
+                    deleteAccount(c, user.get(), now);
+                    return Removal.PURGED;
                 }
-                Nodes.deleteTree(c, Nodes.root(c, id).orElseThrow(), now);
-                Optional<Node> trashRoot = Nodes.existingTrashRoot(c, id);
-                if (trashRoot.isPresent()) {
-                    Nodes.deleteTree(c, trashRoot.get(), now);
+                if (!user.get().removed()) {
+                    long id = user.get().id();
+                    Users.setRemoved(c, id, now);
+                    Locks.deleteAllOf(c, id);
+                    Node root = Nodes.root(c, id).orElseThrow();
+                    for (List<Node> page = Nodes.children(c, id, root.id(), null, 1000); !page.isEmpty();
+                         page = Nodes.children(c, id, root.id(), null, 1000)) {
+                        for (Node child : page) {
+                            trash.put(c, id, Nodes.byId(c, child.id()).orElseThrow(), DavPath.ROOT.childTrusted(child.name()), now);
+                        }
+                    }
                 }
-                Users.deleteRow(c, user.get().id());
-                return true;
+                return Removal.KEPT;
             });
         } catch (SQLException e) {
             throw new FsException.Unavailable("cannot remove user " + name + ": " + e.getMessage(), e);
@@ -167,49 +205,118 @@ public final class UserService {
         }
     }
 
+    /** When a removed account is deleted for good: its removal plus the trash retention. */
+    public Instant keptUntil(Account account) {
+        return account.removedAt() == null ? null : account.removedAt().plus(trash.retention());
+    }
+
     /**
-     * The user whose name and password these are, or empty. Reads the account on every call, so a
-     * password changed or a user removed by another process takes effect at once.
+     * Why {@code existing}'s name cannot be given to a new account. A removed account keeps its
+     * name until it is deleted: its files must never reach a new person who gets the same name.
      */
-    public Optional<Account> authenticate(String name, char[] password) throws FsException {
-        Optional<User> user = user(name);
-        if (user.isEmpty()) {
-            events.failedLogin();
+    public FsException.AlreadyExists taken(Account existing) {
+        String name = existing.name();
+        if (!existing.removed()) {
+            return new FsException.AlreadyExists("user " + name + " already exists");
+        }
+        return new FsException.AlreadyExists("user " + name + " was removed on " + day(existing.removedAt())
+                + " and is kept until " + day(keptUntil(existing)) + " so that its files can be restored; "
+                + "'attache user passwd " + name + "' makes it active again, 'attache user remove " + name
+                + " --purge' deletes it now");
+    }
+
+    /** Deletes the accounts removed longer ago than the trash retention, with whatever they still hold. */
+    public int purgeRemoved() throws FsException {
+        long now = clock.millis();
+        try {
+            return db.write(c -> {
+                List<User> due = Users.removedBefore(c, now - trash.retention().toMillis());
+                for (User user : due) {
+                    deleteAccount(c, user, now);
+                }
+                return due.size();
+            });
+        } catch (SQLException e) {
+            throw new FsException.Unavailable("cannot delete removed accounts: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteAccount(Connection c, User user, long now) throws SQLException {
+        long id = user.id();
+        Locks.deleteAllOf(c, id);
+        for (Trash.Item item : Trash.of(c, id)) {
+            Trash.delete(c, item.id());
+        }
+        Nodes.deleteTree(c, Nodes.root(c, id).orElseThrow(), now);
+        Optional<Node> trashRoot = Nodes.existingTrashRoot(c, id);
+        if (trashRoot.isPresent()) {
+            Nodes.deleteTree(c, trashRoot.get(), now);
+        }
+        Users.deleteRow(c, id);
+    }
+
+    private static String day(Instant instant) {
+        return instant.toString().substring(0, 10);
+    }
+
+    /**
+     * The account whose name and password these are, if this exact password was verified for it
+     * in the last few minutes: cheap (a keyed hash and a database read, never Argon2id), so a
+     * logged-in client's requests never wait behind anyone's password check. Empty means "not
+     * known", not "wrong": then {@link #verifyLogin} decides. Reads the account on every call, so
+     * a password changed or a user removed by another process takes effect at once.
+     */
+    public Optional<Account> cachedLogin(String name, char[] password) throws FsException {
+        Verified remembered = verified.get(name);
+        if (remembered == null || remembered.expiresAt <= clock.millis()) {
             return Optional.empty();
         }
-        String stored = user.get().passwordHash();
-        byte[] mac = mac(name, password);
-        Verified remembered = verified.get(name);
-        long now = clock.millis();
-        if (remembered != null && remembered.expiresAt > now && remembered.storedHash.equals(stored)
-                && MessageDigest.isEqual(remembered.passwordMac, mac)) {
-            return user.map(Account::of);
+        Optional<User> user = user(name);
+        if (user.isEmpty() || user.get().removed() || !remembered.storedHash.equals(user.get().passwordHash())
+                || !MessageDigest.isEqual(remembered.passwordMac, mac(name, password))) {
+            return Optional.empty();
         }
-        if (!verifySlowly(password, stored)) {
+        return user.map(Account::of);
+    }
+
+    /**
+     * Checks the password with Argon2id: deliberately slow and memory-hard, so it runs only on a
+     * small pool of its own (see {@link LoginDefence}). An unknown or removed user is checked
+     * against a stand-in hash with the same parameters, so that the answer takes as long as for
+     * a wrong password and user names cannot be told apart by timing. A success is remembered for
+     * {@link #cachedLogin}.
+     */
+    public Optional<Account> verifyLogin(String name, char[] password) throws FsException {
+        Optional<User> user = user(name);
+        boolean real = user.isPresent() && !user.get().removed();
+        String stored = real ? user.get().passwordHash() : standInHash();
+        if (!PasswordHash.verify(password, stored) || !real) {
             events.failedLogin();
             return Optional.empty();
         }
         if (verified.size() >= CACHE_LIMIT) {
             verified.clear();
         }
-        verified.put(name, new Verified(mac, stored, now + CACHE_MILLIS));
+        verified.put(name, new Verified(mac(name, password), stored, clock.millis() + CACHE_MILLIS));
         return user.map(Account::of);
     }
 
-    private boolean verifySlowly(char[] password, String stored) throws FsException {
-        try {
-            if (!verifications.tryAcquire(30, TimeUnit.SECONDS)) {
-                throw new FsException.Unavailable("too many logins at once", null);
+    /** A hash of a random password, made once, with the same cost as a real user's. */
+    private String standInHash() {
+        String hash = standIn;
+        if (hash == null) {
+            synchronized (this) {
+                if (standIn == null) {
+                    char[] nobody = new char[24];
+                    for (int i = 0; i < nobody.length; i++) {
+                        nobody[i] = (char) ('a' + random.nextInt(26));
+                    }
+                    standIn = PasswordHash.hash(nobody, random);
+                }
+                hash = standIn;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FsException.Unavailable("interrupted", e);
         }
-        try {
-            return PasswordHash.verify(password, stored);
-        } finally {
-            verifications.release();
-        }
+        return hash;
     }
 
     private byte[] mac(String name, char[] password) {

@@ -30,6 +30,7 @@ final class GroupCommitter implements AutoCloseable {
 
     private final HikariDataSource writer;
     private final boolean durable;
+    private final Thread.UncaughtExceptionHandler onError;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
@@ -42,9 +43,14 @@ final class GroupCommitter implements AutoCloseable {
         }
     }
 
-    GroupCommitter(HikariDataSource writer, boolean durable) {
+    /**
+     * @param onError told of an {@link Error} that broke a batch: the server cannot trust its
+     *                state after one and decides whether to go on (see app/FatalErrors)
+     */
+    GroupCommitter(HikariDataSource writer, boolean durable, Thread.UncaughtExceptionHandler onError) {
         this.writer = writer;
         this.durable = durable;
+        this.onError = onError;
         this.thread = new Thread(this::run, "attache-commit");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -59,8 +65,8 @@ final class GroupCommitter implements AutoCloseable {
         if (Thread.currentThread() == thread) {
             throw new IllegalStateException("a write transaction may not start another one");
         }
-        if (closed) {
-            throw new SQLException("the database is closed");
+        if (closed || !thread.isAlive()) {
+            throw new SQLException(closed ? "the database is closed" : "the commit thread has stopped");
         }
         Pending<T> pending = new Pending<>(work, relaxed, new CompletableFuture<>());
         queue.add(pending);
@@ -84,27 +90,35 @@ final class GroupCommitter implements AutoCloseable {
 
     private void run() {
         List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
-        while (!closed || !queue.isEmpty()) {
-            try {
-                Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+        try {
+            while (!closed || !queue.isEmpty()) {
+                try {
+                    Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                    commit(batch);
+                } catch (InterruptedException e) {
+                    if (closed) {
+                        break;
+                    }
+                } catch (RuntimeException e) {
+                    log.error("The commit thread failed; the batch is refused", e);
+                    fail(batch, e);
+                } catch (Error e) {
+                    // The process decides first (a server stops), then the batch learns it failed.
+                    onError.uncaughtException(thread, e);
+                    fail(batch, e);
+                } finally {
+                    batch.clear();
                 }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                commit(batch);
-            } catch (InterruptedException e) {
-                if (closed) {
-                    break;
-                }
-            } catch (RuntimeException | Error e) {
-                log.error("The commit thread failed; the batch is refused", e);
-                fail(batch, e);
-            } finally {
-                batch.clear();
             }
+        } finally {
+            // Also when something broke the thread itself: nobody may wait for it forever.
+            fail(new ArrayList<>(queue), new SQLException("the database is closed"));
         }
-        fail(new ArrayList<>(queue), new SQLException("the database is closed"));
     }
 
     private void commit(List<Pending<?>> batch) {
@@ -133,7 +147,7 @@ final class GroupCommitter implements AutoCloseable {
                     pragma(c, "PRAGMA synchronous = FULL");
                 }
             }
-        } catch (SQLException | RuntimeException | Error e) {
+        } catch (SQLException | RuntimeException e) {
             fail(batch, e);
             return;
         }

@@ -85,6 +85,32 @@ public final class Locks {
         }
     }
 
+    /** Live locks of {@code ownerId} on exactly {@code path}. */
+    public static int countOn(Connection c, long ownerId, String path, long now) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM dav_lock WHERE owner_id = ? AND path = ? AND expires_at > ?")) {
+            p.setLong(1, ownerId);
+            p.setString(2, path);
+            p.setLong(3, now);
+            return count(p);
+        }
+    }
+
+    /** Live locks of {@code ownerId}. */
+    public static int countOf(Connection c, long ownerId, long now) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM dav_lock WHERE owner_id = ? AND expires_at > ?")) {
+            p.setLong(1, ownerId);
+            p.setLong(2, now);
+            return count(p);
+        }
+    }
+
+    private static int count(PreparedStatement p) throws SQLException {
+        try (ResultSet r = p.executeQuery()) {
+            r.next();
+            return r.getInt(1);
+        }
+    }
+
     public static void refresh(Connection c, String token, long timeoutSeconds, long expiresAt) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("UPDATE dav_lock SET timeout_s = ?, expires_at = ? WHERE token = ?")) {
             p.setLong(1, timeoutSeconds);

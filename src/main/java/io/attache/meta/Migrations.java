@@ -23,6 +23,8 @@ final class Migrations {
             "V1__initial.sql",
             "V2__locks.sql",
             "V3__trash.sql",
+            "V4__limits_and_defence.sql",
+            "V5__packs.sql",
             "V6__client_metadata.sql",
             "V7__web.sql");
 

@@ -187,10 +187,15 @@ public final class Nodes {
             p.setLong(7, created);
             p.setLong(8, modified);
             p.executeUpdate();
+            long id;
             try (ResultSet keys = p.getGeneratedKeys()) {
                 keys.next();
-                return keys.getLong(1);
+                id = keys.getLong(1);
             }
+            if (parentId != null) {
+                Users.addEntries(c, ownerId, 1);
+            }
+            return id;
         }
     }
 
@@ -233,33 +238,92 @@ public final class Nodes {
 
     /**
      * Deletes {@code node} and, for a folder, everything under it, deepest first, releasing each
-     * file's version (its chunks go to the delete queue when no other file shares them).
+     * file's version (its chunks go to the delete queue when no other file shares them). The
+     * owner's counts of entries and dead properties go down with them. The tree is held as ids,
+     * versions and sizes only (24 bytes a node), so even a user's largest tree fits in memory.
      *
      * @return the bytes of content the deleted files held
      */
     public static long deleteTree(Connection c, Node node, long now) throws SQLException {
-        List<Node> doomed = node.isFolder() ? descendants(c, node.id()) : new ArrayList<>();
-        doomed.add(0, node);
+        long[] properties = Properties.totalsOfTree(c, node.id());
+        Users.addProperties(c, node.ownerId(), -properties[0], -properties[1]);
+        Longs ids = new Longs();
+        Longs versions = new Longs();
+        Longs sizes = new Longs();
+        ids.add(node.id());
+        versions.add(node.isFolder() ? 0 : node.versionId());
+        sizes.add(node.isFolder() ? 0 : node.size());
+        if (node.isFolder()) {
+            String sql = "WITH RECURSIVE tree(id, depth) AS (SELECT id, 1 FROM node WHERE parent_id = ? "
+                    + "UNION ALL SELECT n.id, t.depth + 1 FROM node n JOIN tree t ON n.parent_id = t.id) "
+                    + "SELECT n.id, COALESCE(n.version_id, 0), COALESCE(v.size, 0) FROM node n JOIN tree t ON t.id = n.id "
+                    + "LEFT JOIN version v ON v.id = n.version_id ORDER BY t.depth, n.id";
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                p.setLong(1, node.id());
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        ids.add(r.getLong(1));
+                        versions.add(r.getLong(2));
+                        sizes.add(r.getLong(3));
+                    }
+                }
+            }
+        }
+        Users.addEntries(c, node.ownerId(), -(node.parentId() == null ? ids.size() - 1 : ids.size()));
         long freed = 0;
-        for (int i = doomed.size() - 1; i >= 0; i--) {
-            Node n = doomed.get(i);
-            deleteRow(c, n.id());
-            if (!n.isFolder()) {
-                Versions.release(c, n.versionId(), now);
-                freed += n.size();
+        for (int i = ids.size() - 1; i >= 0; i--) {
+            deleteRow(c, ids.get(i));
+            if (versions.get(i) != 0) {
+                Versions.release(c, versions.get(i), now);
+                freed += sizes.get(i);
             }
         }
         return freed;
     }
 
-    /** Every node under {@code rootId} (excluded), parents before children. */
-    public static List<Node> descendants(Connection c, long rootId) throws SQLException {
+    /** Receives nodes one by one from a cursor. */
+    @FunctionalInterface
+    public interface Visitor {
+        void visit(Node node) throws SQLException;
+    }
+
+    /**
+     * Every node under {@code rootId} (excluded), parents before children, handed to
+     * {@code visitor} as it is read: nothing of the tree is held. The visitor may write (SQLite
+     * sorts the whole result before the first row, so new rows do not show up in it).
+     */
+    public static void forEachDescendant(Connection c, long rootId, Visitor visitor) throws SQLException {
         String sql = "WITH RECURSIVE tree(id, depth) AS (SELECT id, 1 FROM node WHERE parent_id = ? "
                 + "UNION ALL SELECT n.id, t.depth + 1 FROM node n JOIN tree t ON n.parent_id = t.id) "
                 + SELECT + "JOIN tree t ON t.id = n.id ORDER BY t.depth, n.id";
         try (PreparedStatement p = c.prepareStatement(sql)) {
             p.setLong(1, rootId);
-            return all(p);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    visitor.visit(map(r));
+                }
+            }
+        }
+    }
+
+    /** A growable array of longs, 8 bytes an element. */
+    private static final class Longs {
+        private long[] values = new long[16];
+        private int size;
+
+        void add(long value) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = value;
+        }
+
+        long get(int i) {
+            return values[i];
+        }
+
+        int size() {
+            return size;
         }
     }
 

@@ -20,21 +20,21 @@ public final class Trash {
     private Trash() {
     }
 
+    /** Records a trashed item under a new id, one never used before (see {@link Sequences}). */
     public static long insert(Connection c, long ownerId, long nodeId, String originalPath, long deletedAt, long size)
             throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO trash (owner_id, node_id, original_path, deleted_at, "
-                + "size_bytes) VALUES (?, ?, ?, ?, ?)", PreparedStatement.RETURN_GENERATED_KEYS)) {
-            p.setLong(1, ownerId);
-            p.setLong(2, nodeId);
-            p.setString(3, originalPath);
-            p.setLong(4, deletedAt);
-            p.setLong(5, size);
+        long id = Sequences.next(c, "trash");
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO trash (id, owner_id, node_id, original_path, deleted_at, "
+                + "size_bytes) VALUES (?, ?, ?, ?, ?, ?)")) {
+            p.setLong(1, id);
+            p.setLong(2, ownerId);
+            p.setLong(3, nodeId);
+            p.setString(4, originalPath);
+            p.setLong(5, deletedAt);
+            p.setLong(6, size);
             p.executeUpdate();
-            try (ResultSet keys = p.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
         }
+        return id;
     }
 
     public static List<Item> of(Connection c, long ownerId) throws SQLException {

@@ -11,7 +11,8 @@ import java.util.Optional;
 /** The {@code app_user} table. */
 public final class Users {
 
-    private static final String SELECT = "SELECT id, name, password_hash, quota_bytes, used_bytes, created_at, is_admin FROM app_user ";
+    private static final String SELECT = "SELECT id, name, password_hash, quota_bytes, used_bytes, created_at, is_admin, "
+            + "entry_count, property_count, property_bytes, removed_at FROM app_user ";
 
     private Users() {
     }
@@ -34,7 +35,7 @@ public final class Users {
             }
         }
         Nodes.insertFolder(c, id, null, "", now);
-        return new User(id, name, passwordHash, quotaBytes, 0, now, admin);
+        return new User(id, name, passwordHash, quotaBytes, 0, now, admin, 0, 0, 0, null);
     }
 
     public static Optional<User> byName(Connection c, String name) throws SQLException {
@@ -89,6 +90,55 @@ public final class Users {
         }
     }
 
+    /** Counts entries (files and folders) added ({@code delta > 0}) or deleted. */
+    public static void addEntries(Connection c, long userId, long delta) throws SQLException {
+        if (delta == 0) {
+            return;
+        }
+        try (PreparedStatement p = c.prepareStatement("UPDATE app_user SET entry_count = entry_count + ? WHERE id = ?")) {
+            p.setLong(1, delta);
+            p.setLong(2, userId);
+            p.executeUpdate();
+        }
+    }
+
+    /** Counts dead properties and their bytes added (positive) or removed (negative). */
+    public static void addProperties(Connection c, long userId, long count, long bytes) throws SQLException {
+        if (count == 0 && bytes == 0) {
+            return;
+        }
+        try (PreparedStatement p = c.prepareStatement(
+                "UPDATE app_user SET property_count = property_count + ?, property_bytes = property_bytes + ? WHERE id = ?")) {
+            p.setLong(1, count);
+            p.setLong(2, bytes);
+            p.setLong(3, userId);
+            p.executeUpdate();
+        }
+    }
+
+    /** Marks the account removed at {@code at} (null: active again). */
+    public static void setRemoved(Connection c, long userId, Long at) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE app_user SET removed_at = ? WHERE id = ?")) {
+            Nodes.setNullableLong(p, 1, at);
+            p.setLong(2, userId);
+            p.executeUpdate();
+        }
+    }
+
+    /** Accounts removed before {@code cutoff}, whose files' trash retention has passed. */
+    public static List<User> removedBefore(Connection c, long cutoff) throws SQLException {
+        List<User> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement(SELECT + "WHERE removed_at IS NOT NULL AND removed_at < ? ORDER BY id")) {
+            p.setLong(1, cutoff);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(map(r));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Deletes the account row; the caller has already removed the user's nodes. */
     public static void deleteRow(Connection c, long id) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("DELETE FROM app_user WHERE id = ?")) {
@@ -106,6 +156,9 @@ public final class Users {
     private static User map(ResultSet r) throws SQLException {
         long quota = r.getLong(4);
         Long quotaBytes = r.wasNull() ? null : quota;
-        return new User(r.getLong(1), r.getString(2), r.getString(3), quotaBytes, r.getLong(5), r.getLong(6), r.getInt(7) != 0);
+        long removed = r.getLong(11);
+        Long removedAt = r.wasNull() ? null : removed;
+        return new User(r.getLong(1), r.getString(2), r.getString(3), quotaBytes, r.getLong(5), r.getLong(6), r.getInt(7) != 0,
+                r.getLong(8), r.getLong(9), r.getLong(10), removedAt);
     }
 }

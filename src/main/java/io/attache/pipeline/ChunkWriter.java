@@ -8,9 +8,11 @@ import io.attache.crypto.SegmentCipher;
 import io.attache.store.ChunkStore;
 import io.attache.store.Locator;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.SequenceInputStream;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -88,6 +90,26 @@ public final class ChunkWriter {
         List<Content.StoredChunk> stored = new ArrayList<>();
         long total = 0;
         try {
+            // The first segment goes into an array of this write's own: a content that fits in it
+            // (most files) is sealed and stored from there without ever waiting for a pool buffer,
+            // and a slow client holds no pool buffer before a segment's worth has arrived.
+            byte[] first = new byte[ChunkFormat.cipherChunkSize(ChunkFormat.SEGMENT_SIZE)];
+            int head = readFully(in, first, ChunkCodec.plainOffset(0), ChunkFormat.SEGMENT_SIZE);
+            int next = head == ChunkFormat.SEGMENT_SIZE ? in.read() : -1;
+            if (next < 0) {
+                if (head > maxBytes) {
+                    throw new SizeLimitExceededException(maxBytes);
+                }
+                if (head > 0) {
+                    first[0] = ChunkFormat.VERSION;
+                    SegmentCipher.forThread().sealInPlace(key, 0, 0, true, first, ChunkCodec.plainOffset(0), head);
+                    inFlight.addLast(upload(contentId, 0, first, head, false));
+                    stored.add(await(inFlight.removeFirst()));
+                }
+                return new Content(contentId, masterKey.wrap(key), head, chunkSize, stored);
+            }
+            in = new SequenceInputStream(new ByteArrayInputStream(first, ChunkCodec.plainOffset(0), head),
+                    new SequenceInputStream(new ByteArrayInputStream(new byte[]{(byte) next}), in));
             for (int index = 0; ; index++) {
                 byte[] buffer = buffers.acquire();
                 int plain;
@@ -108,7 +130,7 @@ public final class ChunkWriter {
                 if (inFlight.size() >= concurrency) {
                     stored.add(await(inFlight.removeFirst()));
                 }
-                inFlight.addLast(upload(contentId, index, buffer, plain));
+                inFlight.addLast(upload(contentId, index, buffer, plain, true));
                 if (plain < chunkSize) {
                     break;
                 }
@@ -162,7 +184,8 @@ public final class ChunkWriter {
         return plain;
     }
 
-    private Future<Content.StoredChunk> upload(byte[] contentId, int index, byte[] buffer, int plain) {
+    /** Stores a sealed chunk; a {@code pooled} buffer goes back to the pool once it is stored. */
+    private Future<Content.StoredChunk> upload(byte[] contentId, int index, byte[] buffer, int plain, boolean pooled) {
         String name = HexFormat.of().formatHex(randomName());
         int cipherLength = ChunkFormat.cipherChunkSize(plain);
         return uploaders.submit(() -> {
@@ -171,7 +194,9 @@ public final class ChunkWriter {
                 pending.stored(contentId, locator.value());
                 return new Content.StoredChunk(locator.value(), plain);
             } finally {
-                buffers.release(buffer);
+                if (pooled) {
+                    buffers.release(buffer);
+                }
             }
         });
     }

@@ -1,5 +1,6 @@
 package io.attache.server;
 
+import io.attache.config.Limits;
 import io.attache.config.Values;
 import io.attache.dav.DavEngine;
 import io.attache.fs.FileService;
@@ -8,14 +9,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import io.micrometer.jetty12.server.TimedHandler;
 import jakarta.servlet.http.HttpServlet;
+import io.attache.fs.HealthCheck;
+import io.attache.fs.LoginDefence;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.RequestLogWriter;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -32,6 +37,11 @@ import java.util.List;
 import java.util.EnumSet;
 import java.util.function.Supplier;
 
+import java.net.BindException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
 /**
  * The embedded Jetty server: an HTTP connector, optionally an HTTPS one, and one servlet at the
  * root. Jetty is configured for WebDAV rather than for web forms: only POST bodies are parsed as
@@ -42,6 +52,11 @@ import java.util.function.Supplier;
  * <p>The web app and /metrics have connectors of their own; each connector's name picks its
  * context ({@code @dav}, {@code @web}, {@code @metrics}), so the web app never answers on the
  * WebDAV address and the other way round.
+ *
+ * <p>In front of every context: minimum transfer rates ({@link TransferGuard}); in front of the
+ * WebDAV servlet: {@code /health}, authentication and the per-user request limit
+ * ({@link Gatekeeper}). The connectors close connections beyond the limit per client address,
+ * and stop accepting at the limit for the whole server.
  */
 public final class AttacheServer implements AutoCloseable {
 
@@ -85,7 +100,15 @@ public final class AttacheServer implements AutoCloseable {
     private long startedAt;
     private Runnable beforeStop = () -> { };
 
-    public AttacheServer(DavEngine engine, FileService files, UserService users) {
+    /** Requests of one user that may wait for one of theirs to end, per request that may run. */
+    private static final int WAITING_PER_ACTIVE = 2;
+    /** How long such a request waits before it is refused. */
+    private static final Duration MAX_WAIT = Duration.ofSeconds(30);
+
+    private final ConnectionsPerAddress perAddress;
+
+    public AttacheServer(DavEngine engine, FileService files, LoginDefence logins, HealthCheck health, Limits limits) {
+        this.perAddress = new ConnectionsPerAddress(limits.maxConnectionsPerAddress());
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("attache-http");
         this.server = new Server(threads);
@@ -99,11 +122,16 @@ public final class AttacheServer implements AutoCloseable {
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
-        context.addServlet(new ServletHolder("attache", new DavServlet(engine, files, users)), "/*");
+        context.addServlet(new ServletHolder("attache", new DavServlet(engine, files)), "/*");
+        Set<String> authenticated = new HashSet<>(engine.methods());
+        authenticated.remove("OPTIONS");
+        UserGate gate = new UserGate(limits.maxRequestsPerUser(), WAITING_PER_ACTIVE * limits.maxRequestsPerUser(), MAX_WAIT);
+        context.insertHandler(new Gatekeeper(null, logins, gate, health, authenticated));
         context.setVirtualHosts(List.of("@" + DAV));
         contexts.addHandler(context);
-        server.setHandler(contexts);
+        server.setHandler(new TransferGuard(contexts, limits.minDataRate(), limits.minDataRateGrace()));
         server.setErrorHandler(new PlainErrorHandler());
+        server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
         server.setStopTimeout(10_000);
     }
 
@@ -190,10 +218,17 @@ public final class AttacheServer implements AutoCloseable {
         connector.setHost(listen.host());
         connector.setPort(listen.port());
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+        connector.addBean(perAddress);
         server.addConnector(connector);
         return connector;
     }
 
+    /**
+     * Binds the listeners and starts serving.
+     *
+     * @throws java.io.IOException naming the setting and the address when one cannot be bound
+     *                             (address already in use, permission denied, ...)
+     */
     public void start() throws Exception {
         if (metrics != null) {
             // Outermost, so that every request is timed, whichever context answers it.
@@ -201,7 +236,7 @@ public final class AttacheServer implements AutoCloseable {
             timed.setHandler(server.getHandler());
             server.setHandler(timed);
         }
-        server.start();
+        startServer();
         startedAt = System.nanoTime();
         List<String> bound = new ArrayList<>();
         for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
@@ -213,6 +248,48 @@ public final class AttacheServer implements AutoCloseable {
             }
         }
         log.info("Attaché started: {}", String.join(", ", bound));
+    }
+
+    private void startServer() throws Exception {
+        try {
+            server.start();
+        } catch (java.io.IOException e) {
+            BindException bind = bindFailure(e);
+            if (bind == null) {
+                throw e;
+            }
+            server.stop();
+            ServerConnector failed = plain;
+            for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
+                if (c instanceof ServerConnector sc && !sc.isOpen() && sc.getLocalPort() <= 0) {
+                    failed = sc;
+                    break;
+                }
+            }
+            String setting = settingOf(failed);
+            String address = (failed.getHost() == null ? "0.0.0.0" : failed.getHost()) + ":" + failed.getPort();
+            String reason = bind.getMessage() == null ? "cannot bind" : bind.getMessage().toLowerCase(java.util.Locale.ROOT);
+            throw new java.io.IOException("cannot listen on " + address + " (setting '" + setting + "'): " + reason, e);
+        }
+    }
+
+    /** The setting that configured a connector, for error messages. */
+    private static String settingOf(ServerConnector connector) {
+        boolean tls = connector.getConnectionFactory(SslConnectionFactory.class) != null;
+        return switch (connector.getName()) {
+            case WEB -> tls ? "web-tls-listen" : "web-listen";
+            case METRICS -> "metrics-listen";
+            default -> tls ? "tls-listen" : "listen";
+        };
+    }
+
+    private static BindException bindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException bind) {
+                return bind;
+            }
+        }
+        return null;
     }
 
     /** The HTTP port actually bound (useful when the configured port is 0). */

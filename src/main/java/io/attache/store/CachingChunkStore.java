@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -172,6 +174,11 @@ public final class CachingChunkStore extends ForwardingChunkStore {
         }
         String key = key(locator);
         Path temp = dir.resolve(key + "." + Thread.currentThread().getId() + ".tmp");
+        Files.deleteIfExists(temp);
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            // Readable by the server's user only, like everything in the data directory.
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
         try (OutputStream out = Files.newOutputStream(temp)) {
             writer.write(out);
         }

@@ -45,7 +45,7 @@ final class AdminApi {
         for (Account a : users.list()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", a.name());
-            m.put("used", a.usedBytes());
+            m.put("used", a.storedBytes());
             m.put("quota", a.quotaBytes());
             m.put("admin", a.admin());
             out.add(m);
@@ -66,13 +66,16 @@ final class AdminApi {
         }
     }
 
-    /** {@code POST /api/admin/users/remove {name}}: removes the user and every file of theirs. */
+    /**
+     * {@code POST /api/admin/users/remove {name}}: removes the user as the command line does: the
+     * login stops at once, their files stay restorable for the trash retention.
+     */
     void removeUser(Exchange ex) throws FsException, IOException, WebException {
         String name = Exchange.text(ex.body(), "name");
         if (name.equals(ex.session().userName)) {
             throw new WebException(409, "you cannot remove yourself");
         }
-        if (!users.remove(name)) {
+        if (users.remove(name, false) == UserService.Removal.NO_SUCH_USER) {
             throw new FsException.NotFound("no user " + name);
         }
         sessions.closeAllOf(name);

@@ -1,6 +1,7 @@
 package io.attache.web;
 
 import io.attache.fs.FileService;
+import io.attache.fs.LoginDefence;
 import io.attache.fs.ShareLinks;
 import io.attache.fs.TrashBin;
 import io.attache.fs.UploadQueue;
@@ -32,11 +33,11 @@ public final class WebApp {
      * @param storeStatus the store's health for the admin pages, as name/value pairs
      * @param metrics     where share-link traffic is counted
      */
-    public WebApp(FileService files, UserService users, TrashBin trash, ShareLinks shares, UploadQueue queue,
+    public WebApp(FileService files, UserService users, LoginDefence logins, TrashBin trash, ShareLinks shares, UploadQueue queue,
                   Supplier<Map<String, Object>> storeStatus, ErrorLog errors, MeterRegistry metrics, Clock clock) {
         Sessions sessions = new Sessions(clock);
         AddressThrottle throttle = new AddressThrottle(clock, SHARE_GUESS_BUDGET, SHARE_GUESS_WINDOW_MILLIS);
-        this.servlet = new WebServlet(users, sessions, new Assets(), new FilesApi(files), new TrashApi(trash),
+        this.servlet = new WebServlet(users, logins, sessions, new Assets(), new FilesApi(files), new TrashApi(trash),
                 new ShareApi(shares), new SharedAccess(shares, files, throttle, clock, metrics),
                 transfers = new TransfersApi(files.transfers(), queue),
                 new AdminApi(users, sessions, queue, files.transfers(), storeStatus, errors));

@@ -3,6 +3,7 @@ package io.attache.web;
 import io.attache.fs.Account;
 import io.attache.fs.DavPath;
 import io.attache.fs.FsException;
+import io.attache.fs.LoginDefence;
 import io.attache.fs.UserService;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServlet;
@@ -42,11 +43,12 @@ final class WebServlet extends HttpServlet {
     private final transient TransfersApi transfersApi;
     private final transient AdminApi adminApi;
 
-    WebServlet(UserService users, Sessions sessions, Assets assets, FilesApi filesApi, TrashApi trashApi,
-               ShareApi shareApi, SharedAccess sharedAccess, TransfersApi transfersApi, AdminApi adminApi) {
+    WebServlet(UserService users, LoginDefence logins, Sessions sessions, Assets assets, FilesApi filesApi,
+               TrashApi trashApi, ShareApi shareApi, SharedAccess sharedAccess, TransfersApi transfersApi,
+               AdminApi adminApi) {
         this.users = users;
         this.sessions = sessions;
-        this.signIn = new SignIn(users);
+        this.signIn = new SignIn(logins);
         this.assets = assets;
         this.filesApi = filesApi;
         this.trashApi = trashApi;
@@ -75,6 +77,9 @@ final class WebServlet extends HttpServlet {
                 throw new WebException(404, "no such page");
             }
         } catch (WebException e) {
+            if (e.retryAfter() != null) {
+                response.setHeader("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+            }
             ex.error(e.status(), e.getMessage());
         } catch (FsException e) {
             if (e instanceof FsException.Unavailable) {

@@ -82,4 +82,26 @@ class ConfigLoaderTest {
         assertEquals(8L << 20, c.chunkSize());
         assertEquals(7200, c.gcGrace().toSeconds());
     }
+
+    @Test
+    void limitsHaveSaneDefaultsAndAreValidated() throws Exception {
+        Config c = new ConfigLoader(Map.of("HOME", dir.toString())).load(null, Map.of());
+        assertEquals(4096, c.limits().maxConnections());
+        assertEquals(256, c.limits().maxConnectionsPerAddress());
+        assertEquals(32, c.limits().maxRequestsPerUser());
+        assertEquals(1024, c.limits().minDataRate());
+        assertEquals(64 * 1024, c.limits().maxPropertyBytesPerResource());
+        assertEquals(java.time.Duration.ofMinutes(15), c.limits().loginBanTime());
+        Config off = new ConfigLoader(Map.of("HOME", dir.toString(), "ATTACHE_MIN_DATA_RATE", "0", "ATTACHE_LOGIN_DELAY_AFTER", "0"))
+                .load(null, Map.of());
+        assertEquals(0, off.limits().minDataRate(), "0 turns the minimum rate off");
+        assertEquals(0, off.limits().loginDelayAfter(), "every failure may wait");
+        for (Map.Entry<String, String> bad : Map.of("ATTACHE_MAX_CONNECTIONS_PER_ADDRESS", "5000", "ATTACHE_MAX_REQUESTS_PER_USER", "0",
+                "ATTACHE_MAX_PROPERTY_BYTES_PER_RESOURCE", "lots", "ATTACHE_LOGIN_BAN_TIME", "0s", "ATTACHE_MIN_DATA_RATE_GRACE", "10ms").entrySet()) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> new ConfigLoader(Map.of("HOME", dir.toString(), bad.getKey(), bad.getValue())).load(null, Map.of()));
+            String key = bad.getKey().substring("ATTACHE_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            assertTrue(e.getMessage().startsWith(key + ":"), bad + " -> " + e.getMessage());
+        }
+    }
 }

@@ -111,4 +111,22 @@ class IfHeaderTest {
         assertEquals("http://h/p", tagged.productions().get(0).tag());
         assertNull(IfHeader.parse("(<a:7>)").productions().get(0).tag());
     }
+
+    @org.junit.jupiter.api.Test
+    void aHeaderIsBoundedInListsAndResources() throws Exception {
+        String lists = "(<opaquelocktoken:a>) ".repeat(IfHeader.MAX_LISTS);
+        org.junit.jupiter.api.Assertions.assertEquals(IfHeader.MAX_LISTS,
+                IfHeader.parse("<http://h/x> " + lists).productions().get(0).lists().size());
+        DavException tooMany = org.junit.jupiter.api.Assertions.assertThrows(DavException.class,
+                () -> IfHeader.parse("<http://h/x> " + lists + "(<opaquelocktoken:b>)"));
+        org.junit.jupiter.api.Assertions.assertEquals(400, tooMany.status());
+        org.junit.jupiter.api.Assertions.assertTrue(tooMany.getMessage().contains("more than " + IfHeader.MAX_LISTS + " lists"));
+        StringBuilder resources = new StringBuilder();
+        for (int i = 0; i <= IfHeader.MAX_RESOURCES; i++) {
+            resources.append("<http://h/r").append(i).append("> (<opaquelocktoken:c>) ");
+        }
+        DavException tooManyResources = org.junit.jupiter.api.Assertions.assertThrows(DavException.class,
+                () -> IfHeader.parse(resources.toString()));
+        org.junit.jupiter.api.Assertions.assertTrue(tooManyResources.getMessage().contains("more than " + IfHeader.MAX_RESOURCES));
+    }
 }

@@ -4,6 +4,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,10 +20,18 @@ class ByteRangesTest {
             "bytes=90-          | 100 | 90-99",
             "bytes=-10          | 100 | 90-99",
             "bytes=-1000        | 100 | 0-99",
-            "bytes=10-19,50-59  | 100 | 10-19;50-59",
+            "bytes=10-19,150-159 | 1000 | 10-19;150-159",
             "bytes=200-,10-19   | 100 | 10-19",
             "BYTES=5-6          | 100 | 5-6",
-            "bytes= 1-2 , 3-4   | 100 | 1-2;3-4",
+            "bytes= 1-2 , 3-4   | 100 | 1-4",
+            "bytes=0-9,10-19    | 1000 | 0-19",
+            "bytes=0-9,50-59    | 1000 | 0-59",
+            "bytes=0-9,200-209  | 1000 | 0-9;200-209",
+            "bytes=200-209,0-9  | 1000 | 200-209;0-9",
+            "bytes=0-,0-,0-     | 1000 | 0-999",
+            "bytes=500-599,0-99,550-700 | 1000 | 500-700;0-99",
+            "bytes=0-99,300-399,90-310 | 1000 | 0-399",
+            "bytes=-100,900-    | 1000 | 900-999",
     })
     void satisfiable(String header, long length, String expected) {
         ByteRanges.Result result = ByteRanges.parse(header, length);
@@ -56,6 +66,27 @@ class ByteRangesTest {
     void tooManyRangesAreIgnored() {
         String many = "bytes=" + "0-0,".repeat(ByteRanges.MAX_RANGES) + "1-1";
         assertTrue(ByteRanges.parse(many, 100).ignored());
+    }
+
+    @Test
+    void overlappingRangesNeverServeMoreThanTheRepresentation() {
+        long length = 25_000_000;
+        String header = "bytes=" + String.join(",", java.util.Collections.nCopies(ByteRanges.MAX_RANGES, "0-"));
+        ByteRanges.Result result = ByteRanges.parse(header, length);
+        assertEquals(List.of(new ByteRanges.Range(0, length - 1)), result.ranges());
+        java.util.Random random = new java.util.Random(9);
+        for (int round = 0; round < 200; round++) {
+            StringBuilder h = new StringBuilder("bytes=");
+            for (int i = 0; i < ByteRanges.MAX_RANGES; i++) {
+                long first = random.nextInt(1000);
+                h.append(i == 0 ? "" : ",").append(first).append('-').append(first + random.nextInt(300));
+            }
+            long served = 0;
+            for (ByteRanges.Range r : ByteRanges.parse(h.toString(), 1000).ranges()) {
+                served += r.length();
+            }
+            assertTrue(served <= 1000, h + " serves " + served);
+        }
     }
 
     @Test

@@ -121,6 +121,25 @@ class TrashTest {
     }
 
     @Test
+    void trashIdsAreNeverHandedOutTwice() throws Exception {
+        write("/a", "a");
+        write("/b", "b");
+        write("/c", "c");
+        drive.delete(DavPath.parse("/a"));
+        drive.delete(DavPath.parse("/b"));
+        List<TrashBin.Entry> listed = trash.list("t");
+        long idOfB = listed.get(1).id();
+        trash.restore(idOfB);
+        drive.delete(DavPath.parse("/c"));
+        long idOfC = trash.list("t").get(1).id();
+        assertTrue(idOfC > idOfB, "the newest deletion got " + idOfC + ", a restored item had " + idOfB);
+        trash.empty("t");
+        drive.delete(DavPath.parse("/b"));
+        assertTrue(trash.list("t").get(0).id() > idOfC, "emptying the trash does not bring old ids back either");
+        assertThrows(FsException.NotFound.class, () -> trash.restore(idOfB), "an old id names nothing now");
+    }
+
+    @Test
     void emptyingDeletesForGoodAndQueuesTheChunks() throws Exception {
         write("/big", "b".repeat(200_000));
         drive.delete(DavPath.parse("/big"));
@@ -151,7 +170,7 @@ class TrashTest {
     void removingAUserRemovesTheirTrash() throws Exception {
         write("/gone", "g");
         drive.delete(DavPath.parse("/gone"));
-        assertTrue(server.attache().users.remove("t"));
+        assertEquals(UserService.Removal.PURGED, server.attache().users.remove("t", true));
         assertTrue(trash.list(null).isEmpty());
         assertEquals(0, new Fsck(server.attache().db).checkMetadata().problems().size());
     }

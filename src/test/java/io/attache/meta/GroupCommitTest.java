@@ -73,4 +73,21 @@ class GroupCommitTest {
             assertEquals(7, seven, "the committer carries on");
         }
     }
+
+    @Test
+    void anErrorOnTheCommitThreadIsReportedAndNobodyWaitsForever() throws Exception {
+        List<String> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Database db = Database.open(dir.resolve("e.db"), false,
+                (thread, error) -> reported.add(thread.getName() + ": " + error.getMessage()))) {
+            Error thrown = assertThrows(Error.class, () -> db.write(c -> {
+                Users.insert(c, "doomed", "hash", null, false, 1);
+                throw new StackOverflowError("broken while committing");
+            }));
+            assertEquals("broken while committing", thrown.getMessage(), "the writer learns of it");
+            assertEquals(List.of("attache-commit: broken while committing"), reported, "the process is told");
+            assertTrue(db.read(c -> Users.byName(c, "doomed")).isEmpty(), "the batch was rolled back");
+            assertEquals("alive", db.write(c -> Users.insert(c, "later", "hash", null, false, 1) != null ? "alive" : "?"),
+                    "a process told to go on still commits");
+        }
+    }
 }

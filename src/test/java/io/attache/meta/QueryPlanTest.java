@@ -28,15 +28,17 @@ class QueryPlanTest {
     static Path dir;
     Database db;
 
-    static final Map<String, String> STATEMENTS = Map.of(
-            "child", Nodes.CHILD,
-            "children", Nodes.LISTING_AFTER,
-            "subfolders", Nodes.SUBFOLDER_AFTER,
-            "root", Nodes.PARENTLESS,
-            "chunks", Versions.CHUNKS,
-            "due", DeleteQueue.DUE,
-            "referenced", DeleteQueue.REFERENCED,
-            "locks", Locks.SELECT + "WHERE owner_id = ? AND expires_at > ? AND (path = ? OR (infinite = 1 AND path IN (?, ?)))");
+    static final Map<String, String> STATEMENTS = Map.ofEntries(
+            Map.entry("ban", LoginFailures.SELECT),
+            Map.entry("locks on a path", "SELECT COUNT(*) FROM dav_lock WHERE owner_id = ? AND path = ? AND expires_at > ?"),
+            Map.entry("child", Nodes.CHILD),
+            Map.entry("children", Nodes.LISTING_AFTER),
+            Map.entry("subfolders", Nodes.SUBFOLDER_AFTER),
+            Map.entry("root", Nodes.PARENTLESS),
+            Map.entry("chunks", Versions.CHUNKS),
+            Map.entry("due", DeleteQueue.DUE),
+            Map.entry("referenced", DeleteQueue.REFERENCED),
+            Map.entry("locks", Locks.SELECT + "WHERE owner_id = ? AND expires_at > ? AND (path = ? OR (infinite = 1 AND path IN (?, ?)))"));
 
     @BeforeAll
     void open() throws Exception {
@@ -58,6 +60,8 @@ class QueryPlanTest {
             "due,        delete_queue_due",
             "referenced, chunk_locator",
             "locks,      dav_lock_path",
+            "ban,        sqlite_autoindex_login_failure_1",
+            "'locks on a path', dav_lock_path",
     })
     void usesAnIndex(String statement, String index) throws Exception {
         List<String> plan = plan(STATEMENTS.get(statement));

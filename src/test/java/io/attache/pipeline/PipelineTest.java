@@ -107,6 +107,37 @@ class PipelineTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} bytes in chunks of one segment")
+    @ValueSource(ints = {1, SEG, SEG + 1, 3 * SEG, 3 * SEG + 7})
+    void chunksOfOneSegmentRoundTrip(int size) throws Exception {
+        byte[] data = random(size, size);
+        Content content = new ChunkWriter(store, key, buffers, pool, journal, SEG, 2).write(new ByteArrayInputStream(data),
+                Long.MAX_VALUE);
+        assertEquals((size + SEG - 1) / SEG, content.chunks().size());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        reader(1).copy(content, 0, size, out);
+        assertArrayEquals(data, out.toByteArray());
+    }
+
+    @Test
+    void aFileOfOneSegmentNeverWaitsForAPoolBuffer() throws Exception {
+        buffers = new BufferPool(ChunkFormat.cipherChunkSize(CHUNK), 1, 200);
+        byte[] held = buffers.acquire(); // every pool buffer is taken, e.g. by slow uploads
+        try {
+            byte[] small = random(SEG, 1);
+            Content content = writer(2).write(new ByteArrayInputStream(small), Long.MAX_VALUE);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            reader(0).copy(content, 0, small.length, out);
+            assertArrayEquals(small, out.toByteArray());
+            IOException waited = assertThrows(IOException.class,
+                    () -> writer(2).write(new ByteArrayInputStream(random(SEG + 1, 2)), Long.MAX_VALUE));
+            assertTrue(waited.getMessage().contains("no upload buffer"), waited.getMessage());
+        } finally {
+            buffers.release(held);
+        }
+        assertEquals(1, buffers.available(), "the larger write gave back nothing it did not take");
+    }
+
     @Test
     void anEmptyStreamStoresNoChunk() throws Exception {
         Content content = writer(2).write(new ByteArrayInputStream(new byte[0]), Long.MAX_VALUE);

@@ -31,7 +31,7 @@ class CliWhileServingTest {
             String listed = ForkedServer.run(data, List.of(), "user", "list");
             assertTrue(listed.contains("late") && listed.contains(ForkedServer.USER), listed);
 
-            ForkedServer.run(data, List.of(), "user", "remove", "late");
+            ForkedServer.run(data, List.of(), "user", "remove", "late", "--yes");
             assertEquals(401, RawHttp.exchange(server.port(), request).status(), "removal takes effect at once");
         }
     }

@@ -352,6 +352,40 @@ class LockingTest {
         assertEquals(204, status, "the lock expired");
     }
 
+    @Nested
+    @DisplayName("a refused upload")
+    class RefusedUpload {
+        final String auth = "Authorization: " + TestServer.basic("ann");
+
+        @BeforeEach
+        void lockAFolder() throws Exception {
+            assertEquals(201, send("MKCOL /shut/ HTTP/1.1").status());
+            lock("/shut/", "exclusive", "infinity");
+        }
+
+        @Test
+        @DisplayName("leaves its keep-alive connection usable for the next request")
+        void leavesTheConnectionUsable() throws Exception {
+            try (RawHttp.Connection c = RawHttp.open("127.0.0.1", server.port())) {
+                Response refused = c.exchange("PUT /shut/new.txt HTTP/1.1\nHost: x\n" + auth + "\nContent-Length: 8", utf8("intruder"));
+                assertEquals(423, refused.status());
+                Response next = c.exchange("PROPFIND /shut/ HTTP/1.1\nHost: x\n" + auth + "\nDepth: 0", null);
+                assertEquals(207, next.status(), "the unread body was read and dropped, not taken for the next request");
+            }
+        }
+
+        @Test
+        @DisplayName("with Expect: 100-continue is answered at once, without inviting the body")
+        void doesNotInviteTheBody() throws Exception {
+            try (RawHttp.Connection c = RawHttp.open("127.0.0.1", server.port())) {
+                c.socket().getOutputStream().write(("PUT /shut/new.txt HTTP/1.1\r\nHost: x\r\n" + auth
+                        + "\r\nContent-Length: 8\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                byte[] first = c.socket().getInputStream().readNBytes(12);
+                assertEquals("HTTP/1.1 423", new String(first, StandardCharsets.US_ASCII), "no 100 Continue first");
+            }
+        }
+    }
+
     static String href(String xml) {
         Matcher m = Pattern.compile("<D:href>([^<]*)</D:href>").matcher(xml);
         return m.find() ? m.group(1) : null;

@@ -61,6 +61,56 @@ public final class RawHttp {
         }
     }
 
+    /** Opens a keep-alive connection from {@code localAddress} (e.g. 127.0.0.2, to look like another client). */
+    public static Connection open(String localAddress, int port) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(60_000);
+            return new Connection(socket);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** One connection that several exchanges use in turn, as a keep-alive client does. */
+    public static final class Connection implements AutoCloseable {
+        private final Socket socket;
+        private final InputStream in;
+
+        private Connection(Socket socket) throws IOException {
+            this.socket = socket;
+            this.in = new java.io.BufferedInputStream(socket.getInputStream());
+        }
+
+        public Socket socket() {
+            return socket;
+        }
+
+        /** Sends {@code head} (and {@code body}, or nothing) and reads the response. */
+        public Response exchange(String head, byte[] body) throws IOException {
+            OutputStream out = socket.getOutputStream();
+            out.write((head.strip().replace("\r\n", "\n").replace("\n", "\r\n") + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            if (body != null) {
+                out.write(body);
+            }
+            out.flush();
+            return RawHttp.read(in, head.startsWith("HEAD "));
+        }
+
+        /** Reads one more response (after a request written straight to {@link #socket()}). */
+        public Response read() throws IOException {
+            return RawHttp.read(in, false);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
     public static Response exchange(int port, String head) throws IOException {
         return exchange(port, head, (byte[]) null);
     }

@@ -13,12 +13,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -191,7 +195,8 @@ public final class LocalChunkStore implements ChunkStore {
     private void writeAtomically(Path target, ByteBuffer bytes) throws IOException {
         Path temp = tmp.resolve(target.getFileName() + "." + HexFormat.of().toHexDigits(random.nextLong()) + ".tmp");
         try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel out = FileChannel.open(temp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    ownerOnly())) {
                 // In slices: the JDK copies a heap buffer into a temporary direct one of the same size and
                 // keeps it per thread, which for whole chunks would pin 10 MiB of native memory per uploader.
                 while (bytes.hasRemaining()) {
@@ -213,6 +218,14 @@ public final class LocalChunkStore implements ChunkStore {
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /** Chunk and pointer files are readable by the server's user only (ciphertext, but still nobody else's). */
+    private static FileAttribute<?>[] ownerOnly() {
+        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            return new FileAttribute<?>[0];
+        }
+        return new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
     }
 
     /** Makes the rename itself durable: without this a power loss can forget the new name. */
