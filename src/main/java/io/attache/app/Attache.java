@@ -77,7 +77,7 @@ public final class Attache implements AutoCloseable {
      */
     private static final PendingChunkLog ORPHANS_FOUND_BY_GC = new PendingChunkLog() {
         @Override
-        public void stored(byte[] contentId, String locator) {
+        public void stored(String locator, long size, boolean staged, java.util.List<Blob> blobs) {
         }
 
         @Override

@@ -3,7 +3,6 @@ package io.attache.fs;
 import io.attache.meta.Locks;
 import io.attache.meta.Node;
 import io.attache.meta.Nodes;
-import io.attache.meta.PendingChunks;
 import io.attache.meta.Properties;
 import io.attache.meta.Property;
 import io.attache.meta.User;
@@ -178,8 +177,7 @@ public final class Drive {
             throw new FsException.InsufficientStorage("the file does not fit in the quota");
         }
         long versionId = Versions.insert(c, content.contentId(), content.size(), content.chunkSize(),
-                content.wrappedKey(), FileService.chunkRefs(content), now);
-        PendingChunks.clear(c, content.contentId());
+                content.wrappedKey(), content.chunks().size(), now);
         long nodeId;
         if (existing.isPresent()) {
             nodeId = existing.get().id();

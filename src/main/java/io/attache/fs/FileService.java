@@ -74,18 +74,9 @@ public final class FileService {
     static Content content(Version version) {
         List<Content.StoredChunk> chunks = new ArrayList<>(version.chunks().size());
         for (ChunkRef ref : version.chunks()) {
-            chunks.add(new Content.StoredChunk(ref.locator(), ref.plainSize()));
+            chunks.add(new Content.StoredChunk(ref.locator(), ref.offset(), ref.plainSize()));
         }
         return new Content(version.contentId(), version.wrappedKey(), version.size(), version.chunkSize(), chunks);
-    }
-
-    static List<ChunkRef> chunkRefs(Content content) {
-        List<ChunkRef> refs = new ArrayList<>(content.chunks().size());
-        for (int i = 0; i < content.chunks().size(); i++) {
-            Content.StoredChunk chunk = content.chunks().get(i);
-            refs.add(new ChunkRef(i, chunk.locator(), chunk.plainSize()));
-        }
-        return refs;
     }
 
     static Entry entry(Node node, DavPath path) {

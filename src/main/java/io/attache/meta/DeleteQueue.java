@@ -7,7 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The durable queue of chunks to delete from the store, drained by the collector. */
+/** The durable queue of packs to delete from the store (or the staging area), drained by the collector. */
 public final class DeleteQueue {
 
     /** A chunk waiting for deletion. */
@@ -16,17 +16,21 @@ public final class DeleteQueue {
 
     static final String DUE = "SELECT id, locator, attempts FROM delete_queue "
             + "WHERE next_attempt_at <= ? AND enqueued_at <= ? ORDER BY next_attempt_at, id LIMIT ?";
-    static final String REFERENCED = "SELECT 1 FROM chunk WHERE locator = ? LIMIT 1";
+    static final String REFERENCED = "SELECT 1 FROM pack WHERE locator = ?";
 
     private DeleteQueue() {
     }
 
-    public static void enqueue(Connection c, String locator, long now) throws SQLException {
+    /**
+     * Queues an object for deletion. The grace period runs from {@code graceFrom}: the time it
+     * became unreferenced, or 0 for an object no read can still need from the store.
+     */
+    public static void enqueue(Connection c, String locator, long graceFrom) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
                 "INSERT INTO delete_queue (locator, enqueued_at, next_attempt_at) VALUES (?, ?, ?)")) {
             p.setString(1, locator);
-            p.setLong(2, now);
-            p.setLong(3, now);
+            p.setLong(2, graceFrom);
+            p.setLong(3, graceFrom);
             p.executeUpdate();
         }
     }
@@ -68,7 +72,7 @@ public final class DeleteQueue {
         }
     }
 
-    /** True when some chunk row still names {@code locator}: then it must never be deleted. */
+    /** True when a pack of that locator is still recorded: then it must never be deleted. */
     public static boolean isReferenced(Connection c, String locator) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(REFERENCED)) {
             p.setString(1, locator);
@@ -78,11 +82,11 @@ public final class DeleteQueue {
         }
     }
 
-    /** Every locator the database knows: live chunks, queued deletions and pending uploads. */
+    /** Every locator the database knows: recorded packs (live or pending) and queued deletions. */
     public static java.util.Set<String> knownLocators(Connection c) throws SQLException {
         java.util.Set<String> out = new java.util.HashSet<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT locator FROM chunk UNION SELECT locator FROM delete_queue "
-                + "UNION SELECT locator FROM pending_chunk"); ResultSet r = p.executeQuery()) {
+        try (PreparedStatement p = c.prepareStatement("SELECT locator FROM pack UNION SELECT locator FROM delete_queue");
+             ResultSet r = p.executeQuery()) {
             while (r.next()) {
                 out.add(r.getString(1));
             }

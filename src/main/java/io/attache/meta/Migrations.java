@@ -22,7 +22,8 @@ final class Migrations {
     private static final List<String> FILES = List.of(
             "V1__initial.sql",
             "V2__locks.sql",
-            "V3__trash.sql");
+            "V3__trash.sql",
+            "V5__packs.sql");
 
     private Migrations() {
     }

@@ -168,7 +168,8 @@ public final class ChunkWriter {
         return uploaders.submit(() -> {
             try {
                 Locator locator = store.put(name, buffer, 0, cipherLength);
-                pending.stored(contentId, locator.value());
+                pending.stored(locator.value(), cipherLength, false,
+                        List.of(new PendingChunkLog.Blob(contentId, index, 0, cipherLength, plain)));
                 return new Content.StoredChunk(locator.value(), plain);
             } finally {
                 buffers.release(buffer);

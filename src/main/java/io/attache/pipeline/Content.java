@@ -13,11 +13,16 @@ public record Content(byte[] contentId, byte[] wrappedKey, long size, int chunkS
         if (size < 0 || chunkSize <= 0) {
             throw new IllegalArgumentException("size " + size + ", chunk size " + chunkSize);
         }
-        long expected = (size + chunkSize - 1) / chunkSize;
+        long expected = chunkCount(size, chunkSize);
         if (chunks.size() != expected) {
             throw new IllegalArgumentException(size + " bytes in chunks of " + chunkSize + " need " + expected
                     + " chunks, not " + chunks.size());
         }
+    }
+
+    /** How many chunks hold {@code size} bytes. */
+    public static int chunkCount(long size, int chunkSize) {
+        return Math.toIntExact((size + chunkSize - 1) / chunkSize);
     }
 
     /** Plaintext bytes in chunk {@code index}. */
@@ -25,7 +30,14 @@ public record Content(byte[] contentId, byte[] wrappedKey, long size, int chunkS
         return (int) Math.min(chunkSize, size - (long) index * chunkSize);
     }
 
-    /** One stored chunk: the store's locator and its plaintext size. */
-    public record StoredChunk(String locator, int plainSize) {
+    /**
+     * One stored chunk: the locator of the pack that holds its encrypted blob, where the blob
+     * starts in it (0 for a chunk stored alone), and its plaintext size.
+     */
+    public record StoredChunk(String locator, long offset, int plainSize) {
+
+        public StoredChunk(String locator, int plainSize) {
+            this(locator, 0, plainSize);
+        }
     }
 }

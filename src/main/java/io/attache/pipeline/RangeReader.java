@@ -155,6 +155,7 @@ public final class RangeReader {
         private final ContentKey key;
         private final ChunkLayout.Span span;
         private final Locator locator;
+        private final long blobOffset;
         private final int chunkPlain;
         private final int segments;
         private final byte[] sealed = new byte[ChunkFormat.CIPHER_SEGMENT_SIZE];
@@ -165,7 +166,9 @@ public final class RangeReader {
         SpanSource(Content content, ContentKey key, ChunkLayout.Span span) {
             this.key = key;
             this.span = span;
-            this.locator = new Locator(content.chunks().get(span.chunkIndex()).locator());
+            Content.StoredChunk chunk = content.chunks().get(span.chunkIndex());
+            this.locator = new Locator(chunk.locator());
+            this.blobOffset = chunk.offset();
             this.chunkPlain = content.chunkPlainSize(span.chunkIndex());
             this.segments = ChunkFormat.segmentCount(chunkPlain);
             this.segment = span.firstSegment();
@@ -199,7 +202,7 @@ public final class RangeReader {
             long from = ChunkFormat.segmentOffset(segment);
             long to = ChunkFormat.segmentOffset(span.lastSegment())
                     + ChunkFormat.segmentPlainLength(chunkPlain, span.lastSegment()) + ChunkFormat.SEGMENT_OVERHEAD;
-            return store.open(locator, from, to - from);
+            return store.open(locator, blobOffset + from, to - from);
         }
 
         private int decryptNext(byte[] plain) throws IOException {

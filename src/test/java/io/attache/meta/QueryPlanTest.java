@@ -32,7 +32,8 @@ class QueryPlanTest {
             "child", Nodes.CHILD,
             "children", Nodes.LISTING_AFTER,
             "root", Nodes.PARENTLESS,
-            "chunks", Versions.CHUNKS,
+            "blobs", Blobs.OF_VERSION,
+            "unused", Packs.UNUSED,
             "due", DeleteQueue.DUE,
             "referenced", DeleteQueue.REFERENCED,
             "locks", Locks.SELECT + "WHERE owner_id = ? AND expires_at > ? AND (path = ? OR (infinite = 1 AND path IN (?, ?)))");
@@ -52,9 +53,10 @@ class QueryPlanTest {
             "child,      sqlite_autoindex_node_1",
             "children,   sqlite_autoindex_node_1",
             "root,       node_roots",
-            "chunks,     sqlite_autoindex_chunk_1",
+            "blobs,      sqlite_autoindex_blob_1",
+            "unused,     pending_blob_pack",
             "due,        delete_queue_due",
-            "referenced, chunk_locator",
+            "referenced, sqlite_autoindex_pack_1",
             "locks,      dav_lock_path",
     })
     void usesAnIndex(String statement, String index) throws Exception {

@@ -1,0 +1,140 @@
+package io.attache.meta;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code pack} table: every object in the store (or in the staging area) that holds blobs.
+ * A pack's live counts cover the blobs of committed versions; a pack that neither a blob nor a
+ * pending blob needs any more is handed to the delete queue by {@link #dropIfUnused}.
+ */
+public final class Packs {
+
+    /** A pack as the uploader, the repacker and fsck see it. */
+    public record Pack(long id, String locator, long size, int liveBlobs, long liveBytes, boolean staged,
+                       long createdAt, int attempts, String lastError) {
+    }
+
+    private static final String SELECT = "SELECT id, locator, size, live_blobs, live_bytes, staged, created_at, "
+            + "attempts, last_error FROM pack ";
+    static final String UNUSED = "SELECT locator, staged FROM pack WHERE id = ? AND live_blobs = 0 "
+            + "AND NOT EXISTS (SELECT 1 FROM pending_blob WHERE pack_id = ?)";
+
+    private Packs() {
+    }
+
+    /** Records a pack that was just stored or staged; nothing references it yet. */
+    public static long insert(Connection c, String locator, long size, boolean staged, long now) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO pack (locator, size, live_blobs, live_bytes, staged, "
+                + "created_at) VALUES (?, ?, 0, 0, ?, ?)", PreparedStatement.RETURN_GENERATED_KEYS)) {
+            p.setString(1, locator);
+            p.setLong(2, size);
+            p.setInt(3, staged ? 1 : 0);
+            p.setLong(4, now);
+            p.executeUpdate();
+            try (ResultSet keys = p.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    public static Optional<Pack> byId(Connection c, long id) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(SELECT + "WHERE id = ?")) {
+            p.setLong(1, id);
+            List<Pack> found = all(p);
+            return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        }
+    }
+
+    public static Optional<Pack> byLocator(Connection c, String locator) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(SELECT + "WHERE locator = ?")) {
+            p.setString(1, locator);
+            List<Pack> found = all(p);
+            return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        }
+    }
+
+    /** Adds (or, negative, removes) committed blobs to a pack's live counts. */
+    static void addLive(Connection c, long packId, int blobs, long bytes) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "UPDATE pack SET live_blobs = live_blobs + ?, live_bytes = live_bytes + ? WHERE id = ?")) {
+            p.setInt(1, blobs);
+            p.setLong(2, bytes);
+            p.setLong(3, packId);
+            if (p.executeUpdate() != 1) {
+                throw new SQLException("no pack " + packId);
+            }
+        }
+    }
+
+    /**
+     * Hands each of {@code packIds} that no blob and no pending blob needs any more to the delete
+     * queue and forgets it. A staged pack is due at once: nothing but this server's staging area
+     * holds it, and a read that already opened it keeps it open.
+     *
+     * @return how many were dropped
+     */
+    public static int dropIfUnused(Connection c, Collection<Long> packIds, long now) throws SQLException {
+        int dropped = 0;
+        for (long id : packIds) {
+            String locator;
+            boolean staged;
+            try (PreparedStatement p = c.prepareStatement(UNUSED)) {
+                p.setLong(1, id);
+                p.setLong(2, id);
+                try (ResultSet r = p.executeQuery()) {
+                    if (!r.next()) {
+                        continue;
+                    }
+                    locator = r.getString(1);
+                    staged = r.getInt(2) == 1;
+                }
+            }
+            DeleteQueue.enqueue(c, locator, staged ? 0 : now);
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM pack WHERE id = ?")) {
+                p.setLong(1, id);
+                p.executeUpdate();
+            }
+            dropped++;
+        }
+        return dropped;
+    }
+
+    /** Records a failed upload of staged packs. */
+    public static void uploadFailed(Connection c, Collection<Long> packIds, String error) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "UPDATE pack SET attempts = attempts + 1, last_error = ? WHERE id = ?")) {
+            for (long id : packIds) {
+                p.setString(1, error);
+                p.setLong(2, id);
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+    }
+
+    /** Every pack, for fsck and gc. */
+    public static List<Pack> all(Connection c) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(SELECT + "ORDER BY id")) {
+            return all(p);
+        }
+    }
+
+    private static List<Pack> all(PreparedStatement p) throws SQLException {
+        List<Pack> out = new ArrayList<>();
+        try (ResultSet r = p.executeQuery()) {
+            while (r.next()) {
+                out.add(new Pack(r.getLong(1), r.getString(2), r.getLong(3), r.getInt(4), r.getLong(5), r.getInt(6) == 1,
+                        r.getLong(7), r.getInt(8), r.getString(9)));
+            }
+        }
+        return out;
+    }
+}
