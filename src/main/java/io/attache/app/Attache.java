@@ -20,6 +20,7 @@ import io.attache.meta.Database;
 import io.attache.meta.Settings;
 import io.attache.pipeline.BufferPool;
 import io.attache.pipeline.ChunkWriter;
+import io.attache.pipeline.Packer;
 import io.attache.pipeline.PendingChunkLog;
 import io.attache.pipeline.RangeReader;
 import io.attache.server.AttacheServer;
@@ -68,6 +69,7 @@ public final class Attache implements AutoCloseable {
     private final Housekeeper housekeeper = new Housekeeper();
     private final ExecutorService uploaders;
     private final ExecutorService fetchers;
+    private final Packer packer;
     private FileChannel lockChannel;
     private FileLock lock;
 
@@ -96,8 +98,12 @@ public final class Attache implements AutoCloseable {
         this.uploaders = Executors.newFixedThreadPool(config.uploadBuffers(), daemon("attache-upload"));
         this.fetchers = Executors.newFixedThreadPool(Math.max(2, config.uploadBuffers()), daemon("attache-fetch"));
         WriteJournal journal = new WriteJournal(db, clock);
-        ChunkWriter writer = new ChunkWriter(store, masterKey, buffers, uploaders, journal, chunkSize,
+        int packThreshold = packThreshold(config, chunkSize);
+        this.packer = packThreshold == 0 ? null : new Packer(store, journal,
+                new BufferPool(ChunkFormat.cipherChunkSize(chunkSize), config.uploadConcurrency() + 1, 0),
                 config.uploadConcurrency());
+        ChunkWriter writer = new ChunkWriter(store, masterKey, buffers, uploaders, journal, chunkSize,
+                config.uploadConcurrency(), packer, packThreshold);
         this.reader = new RangeReader(store, masterKey, fetchers, config.readAhead(),
                 new BufferPool(chunkSize, 2 * config.uploadBuffers(), 0));
         ChunkWriter backupWriter = new ChunkWriter(store, masterKey, buffers, uploaders, ORPHANS_FOUND_BY_GC, chunkSize,
@@ -182,6 +188,12 @@ public final class Attache implements AutoCloseable {
                     + " bytes; the largest that fits is " + ChunkFormat.largestChunkFitting(limit));
         }
         return size;
+    }
+
+    /** The largest last chunk that is packed, in plaintext bytes: "auto" packs every partial chunk. */
+    private static int packThreshold(Config config, int chunkSize) {
+        long threshold = config.packing().threshold();
+        return (int) (threshold == Config.AUTO_PACK_THRESHOLD ? chunkSize - 1 : Math.min(threshold, chunkSize - 1));
     }
 
     private static MasterKey loadMasterKey(Config config) throws IOException {
@@ -315,6 +327,9 @@ public final class Attache implements AutoCloseable {
     @Override
     public void close() {
         housekeeper.close();
+        if (packer != null) {
+            packer.close();
+        }
         uploaders.shutdown();
         fetchers.shutdownNow();
         try {

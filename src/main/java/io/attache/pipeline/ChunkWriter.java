@@ -40,10 +40,22 @@ public final class ChunkWriter {
     private final PendingChunkLog pending;
     private final int chunkSize;
     private final int concurrency;
+    private final Packer packer;
+    private final int packThreshold;
     private final SecureRandom random = new SecureRandom();
 
     public ChunkWriter(ChunkStore store, MasterKey masterKey, BufferPool buffers, ExecutorService uploaders,
                        PendingChunkLog pending, int chunkSize, int concurrency) {
+        this(store, masterKey, buffers, uploaders, pending, chunkSize, concurrency, null, 0);
+    }
+
+    /**
+     * @param packer        where a last chunk of at most {@code packThreshold} plaintext bytes goes,
+     *                      shared with other writes; null to store every chunk alone
+     * @param packThreshold the largest last chunk that is packed, in plaintext bytes
+     */
+    public ChunkWriter(ChunkStore store, MasterKey masterKey, BufferPool buffers, ExecutorService uploaders,
+                       PendingChunkLog pending, int chunkSize, int concurrency, Packer packer, int packThreshold) {
         if (chunkSize <= 0 || chunkSize % ChunkFormat.SEGMENT_SIZE != 0) {
             throw new IllegalArgumentException("chunk size must be a positive multiple of 64 KiB: " + chunkSize);
         }
@@ -61,6 +73,12 @@ public final class ChunkWriter {
         this.pending = pending;
         this.chunkSize = chunkSize;
         this.concurrency = Math.max(1, concurrency);
+        if (packer != null && packer.capacity() < ChunkFormat.cipherChunkSize(Math.min(packThreshold, chunkSize))) {
+            throw new IllegalArgumentException("packs of " + packer.capacity() + " bytes cannot take last chunks of "
+                    + packThreshold + " bytes");
+        }
+        this.packer = packer;
+        this.packThreshold = Math.min(packThreshold, chunkSize - 1);
     }
 
     public int chunkSize() {
@@ -86,6 +104,7 @@ public final class ChunkWriter {
         byte[] contentId = key.contentId();
         Deque<Future<Content.StoredChunk>> inFlight = new ArrayDeque<>();
         List<Content.StoredChunk> stored = new ArrayList<>();
+        Packer.Placed packed = null;
         long total = 0;
         try {
             for (int index = 0; ; index++) {
@@ -105,6 +124,10 @@ public final class ChunkWriter {
                     buffers.release(buffer);
                     break;
                 }
+                if (plain <= packThreshold && packer != null) {
+                    packed = pack(contentId, index, buffer, plain);
+                    break;
+                }
                 if (inFlight.size() >= concurrency) {
                     stored.add(await(inFlight.removeFirst()));
                 }
@@ -116,8 +139,21 @@ public final class ChunkWriter {
             while (!inFlight.isEmpty()) {
                 stored.add(await(inFlight.removeFirst()));
             }
+            if (packed != null) {
+                stored.add(packed.await());
+            }
         } catch (IOException | RuntimeException | Error e) {
             drain(inFlight, e);
+            if (packed != null) {
+                // Let its pack be recorded first, so that abandoning forgets this write's blob in it.
+                try {
+                    packed.await();
+                } catch (IOException alsoFailed) {
+                    if (alsoFailed != e) {
+                        e.addSuppressed(alsoFailed);
+                    }
+                }
+            }
             try {
                 pending.abandoned(contentId);
             } catch (IOException suppressed) {
@@ -160,6 +196,15 @@ public final class ChunkWriter {
             cipher.sealInPlace(key, chunkIndex, unsealed, true, buffer, ChunkCodec.plainOffset(unsealed), unsealedLength);
         }
         return plain;
+    }
+
+    /** Hands a short last chunk to the packer; the pool buffer is free again once it is copied. */
+    private Packer.Placed pack(byte[] contentId, int index, byte[] buffer, int plain) throws IOException {
+        try {
+            return packer.add(contentId, index, buffer, 0, ChunkFormat.cipherChunkSize(plain), plain);
+        } finally {
+            buffers.release(buffer);
+        }
     }
 
     private Future<Content.StoredChunk> upload(byte[] contentId, int index, byte[] buffer, int plain) {
