@@ -16,6 +16,7 @@ import io.attache.fs.MetadataBackup;
 import io.attache.fs.TrashBin;
 import io.attache.fs.UserService;
 import io.attache.fs.WriteJournal;
+import io.attache.fs.Uploader;
 import io.attache.meta.Database;
 import io.attache.meta.Settings;
 import io.attache.pipeline.BufferPool;
@@ -26,6 +27,7 @@ import io.attache.pipeline.RangeReader;
 import io.attache.server.AttacheServer;
 import io.attache.server.TlsKeys;
 import io.attache.store.ChunkStore;
+import io.attache.store.StagingStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -70,6 +73,9 @@ public final class Attache implements AutoCloseable {
     private final ExecutorService uploaders;
     private final ExecutorService fetchers;
     private final Packer packer;
+    /** The write-back uploader and its staging area, or null for write-through. */
+    public final Uploader uploader;
+    public final StagingStore staging;
     private FileChannel lockChannel;
     private FileLock lock;
 
@@ -87,44 +93,71 @@ public final class Attache implements AutoCloseable {
         }
     };
 
-    private Attache(Config config, Database db, MasterKey masterKey, ChunkStore store) {
+    /**
+     * @param base    the configured store with its wrappers
+     * @param staging the write-back staging area over {@code base}, or null for write-through
+     */
+    private Attache(Config config, Database db, MasterKey masterKey, ChunkStore base, StagingStore staging) {
         this.config = config;
         this.db = db;
         this.masterKey = masterKey;
-        this.store = store;
+        this.store = staging != null ? staging : base;
+        this.staging = staging;
         Clock clock = Clock.systemUTC();
-        int chunkSize = chunkSize(config, store);
+        int chunkSize = chunkSize(config, base);
         BufferPool buffers = new BufferPool(ChunkFormat.cipherChunkSize(chunkSize), config.uploadBuffers(), 120_000);
         this.uploaders = Executors.newFixedThreadPool(config.uploadBuffers(), daemon("attache-upload"));
         this.fetchers = Executors.newFixedThreadPool(Math.max(2, config.uploadBuffers()), daemon("attache-fetch"));
         WriteJournal journal = new WriteJournal(db, clock);
-        int packThreshold = packThreshold(config, chunkSize);
-        this.packer = packThreshold == 0 ? null : new Packer(store, journal,
-                new BufferPool(ChunkFormat.cipherChunkSize(chunkSize), config.uploadConcurrency() + 1, 0),
-                config.uploadConcurrency());
-        ChunkWriter writer = new ChunkWriter(store, masterKey, buffers, uploaders, journal, chunkSize,
-                config.uploadConcurrency(), packer, packThreshold);
+        this.collector = new ChunkCollector(db, store, clock, config.gcGrace());
+        ChunkWriter writer;
+        if (staging != null) {
+            this.packer = null;
+            this.uploader = new Uploader(db, staging, base, collector, clock, ChunkFormat.cipherChunkSize(chunkSize),
+                    config.packing().linger(), config.uploadConcurrency());
+            writer = ChunkWriter.staging(staging, masterKey, journal, chunkSize, uploader::wakeUp);
+        } else {
+            this.uploader = null;
+            int packThreshold = packThreshold(config, chunkSize);
+            this.packer = packThreshold == 0 ? null : new Packer(base, journal,
+                    new BufferPool(ChunkFormat.cipherChunkSize(chunkSize), config.uploadConcurrency() + 1, 0),
+                    config.uploadConcurrency());
+            writer = new ChunkWriter(base, masterKey, buffers, uploaders, journal, chunkSize, config.uploadConcurrency(),
+                    packer, packThreshold);
+        }
         this.reader = new RangeReader(store, masterKey, fetchers, config.readAhead(),
                 new BufferPool(chunkSize, 2 * config.uploadBuffers(), 0));
-        ChunkWriter backupWriter = new ChunkWriter(store, masterKey, buffers, uploaders, ORPHANS_FOUND_BY_GC, chunkSize,
+        ChunkWriter backupWriter = new ChunkWriter(base, masterKey, buffers, uploaders, ORPHANS_FOUND_BY_GC, chunkSize,
                 config.uploadConcurrency());
-        this.backup = new MetadataBackup(db, store, masterKey, backupWriter, reader, clock, config.backupKeep(),
+        this.backup = new MetadataBackup(db, base, masterKey, backupWriter, reader, clock, config.backupKeep(),
                 kdfParams(config), config.dataDir());
         this.trash = new TrashBin(db, clock, config.trashRetention());
-        this.files = new FileService(db, writer, reader, journal, trash, clock);
+        this.files = new FileService(db, writer, reader, journal, trash, clock, uploader);
         this.users = new UserService(db, clock);
-        this.collector = new ChunkCollector(db, store, clock, config.gcGrace());
     }
 
     /** Opens the data directory, creating what is missing: folders, database, key. */
     public static Attache open(Config config) throws Exception {
+        return open(config, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #open(Config)}, with the configured store wrapped by {@code decorate} below the
+     * staging area: for tests that stall or fail the store.
+     */
+    public static Attache open(Config config, UnaryOperator<ChunkStore> decorate) throws Exception {
         DataDirectory.create(config.dataDir());
         Database db = Database.open(config.databaseFile(), config.durableCommits());
         try {
             MasterKey key = loadMasterKey(config);
             checkKey(db, key, config);
-            ChunkStore store = openStore(config);
-            return new Attache(config, db, key, store);
+            ChunkStore store = decorate.apply(openStore(config));
+            try {
+                return new Attache(config, db, key, store, staging(config, store));
+            } catch (Exception | Error e) {
+                store.close();
+                throw e;
+            }
         } catch (Exception | Error e) {
             db.close();
             throw e;
@@ -143,6 +176,10 @@ public final class Attache implements AutoCloseable {
         warmUp.start();
         long started = System.currentTimeMillis();
         collector.recoverAbandonedWrites(started);
+        if (uploader != null) {
+            recoverStaging();
+            uploader.start();
+        }
         housekeeper.every(config.gcInterval(), "empty expired trash", trash::purgeExpired)
                 .every(config.gcInterval(), "delete unreferenced chunks", () -> collector.drain(Integer.MAX_VALUE));
         if (!config.backupInterval().isZero()) {
@@ -161,6 +198,21 @@ public final class Attache implements AutoCloseable {
         }
         server.start();
         return server;
+    }
+
+    /**
+     * Deletes staged blobs no pack row names (a write that never recorded them: the server
+     * stopped first), and the staged blobs already due for deletion. Only before any write runs.
+     *
+     * @return staged blobs deleted
+     */
+    int recoverStaging() throws IOException, SQLException {
+        int leftovers = staging.deleteAllBut(db.read(io.attache.meta.Packs::stagedLocators));
+        int due = collector.drainStaged();
+        if (leftovers + due > 0) {
+            log.info("Removed {} staged blobs of interrupted writes and {} of deleted content", leftovers, due);
+        }
+        return leftovers + due;
     }
 
     /** Creates user {@code admin} with a random password when there is no user at all; returns the password. */
@@ -188,6 +240,19 @@ public final class Attache implements AutoCloseable {
                     + " bytes; the largest that fits is " + ChunkFormat.largestChunkFitting(limit));
         }
         return size;
+    }
+
+    /** The staging area when writes are acknowledged from it (write-back), else null. */
+    private static StagingStore staging(Config config, ChunkStore store) throws IOException {
+        if (config.packing().writeBack() != Config.WriteBack.ON) {
+            return null;
+        }
+        long blob = ChunkFormat.cipherChunkSize(chunkSize(config, store));
+        if (config.packing().stagingSize() < 2 * blob) {
+            throw new IllegalArgumentException("staging-size " + config.packing().stagingSize() + " is less than two chunks ("
+                    + 2 * blob + " bytes): writes could not make progress");
+        }
+        return new StagingStore(store, config.packing().stagingDir(), config.packing().stagingSize());
     }
 
     /** The largest last chunk that is packed, in plaintext bytes: "auto" packs every partial chunk. */
@@ -327,6 +392,9 @@ public final class Attache implements AutoCloseable {
     @Override
     public void close() {
         housekeeper.close();
+        if (uploader != null) {
+            uploader.close();
+        }
         if (packer != null) {
             packer.close();
         }

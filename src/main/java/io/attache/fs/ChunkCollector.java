@@ -100,6 +100,20 @@ public final class ChunkCollector {
         return deleted;
     }
 
+    /** Deletes the staged blobs due for deletion now, for the uploader: staging room comes back at once. */
+    public int drainStaged() throws SQLException {
+        int deleted = 0;
+        for (int batch = 0; batch < 100; batch++) {
+            long now = clock.millis();
+            List<DeleteQueue.Entry> due = db.read(c -> DeleteQueue.dueStaged(c, now, BATCH));
+            if (due.isEmpty()) {
+                break;
+            }
+            deleted += deleteBatch(due);
+        }
+        return deleted;
+    }
+
     private int deleteBatch(List<DeleteQueue.Entry> due) throws SQLException {
         List<DeleteQueue.Entry> deletable = new ArrayList<>();
         List<Locator> locators = new ArrayList<>();

@@ -142,7 +142,9 @@ public final class Drive {
         String type = ContentTypes.fromRequest(contentType);
         long now = fs.now();
         try {
-            return fs.write(c -> commit(c, path, content, type, now));
+            WriteResult result = fs.write(c -> commit(c, path, content, type, now));
+            fs.committed();
+            return result;
         } catch (FsException | RuntimeException e) {
             fs.abandon(content.contentId());
             throw e;
@@ -200,7 +202,7 @@ public final class Drive {
             if (node.isFolder()) {
                 throw new FsException.NotAllowed(path + " is a folder");
             }
-            Content content = FileService.content(Versions.byId(c, node.versionId()).orElseThrow());
+            Content content = fs.content(Versions.byId(c, node.versionId()).orElseThrow());
             return new OpenFile(FileService.entry(node, path), content, fs.reader());
         });
     }

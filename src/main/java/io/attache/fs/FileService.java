@@ -1,5 +1,6 @@
 package io.attache.fs;
 
+import io.attache.meta.Blobs;
 import io.attache.meta.ChunkRef;
 import io.attache.meta.Database;
 import io.attache.meta.Node;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -30,9 +32,12 @@ public final class FileService {
     private final WriteJournal journal;
     private final TrashBin trash;
     private final Clock clock;
+    private final Uploader uploader;
 
+    /** @param uploader the write-back uploader, told of every commit; null for write-through */
     public FileService(Database db, ChunkWriter writer, RangeReader reader, WriteJournal journal, TrashBin trash,
-                       Clock clock) {
+                       Clock clock, Uploader uploader) {
+        this.uploader = uploader;
         this.db = db;
         this.writer = writer;
         this.reader = reader;
@@ -66,17 +71,45 @@ public final class FileService {
         return Instant.ofEpochMilli(millis);
     }
 
+    /** A write committed: with write-back, its staged blobs are the uploader's to move now. */
+    void committed() {
+        if (uploader != null) {
+            uploader.wakeUp();
+        }
+    }
+
     /** Hands a write that will not commit to the delete queue. */
     void abandon(byte[] contentId) throws IOException {
         journal.abandoned(contentId);
     }
 
-    static Content content(Version version) {
+    /** A version as the pipeline reads it; a read whose blob moves away finds it again here. */
+    Content content(Version version) {
+        return new Content(version.contentId(), version.wrappedKey(), version.size(), version.chunkSize(),
+                chunks(version), this::relocate);
+    }
+
+    /** A version as it is now, without following moves (fsck reads what the database says). */
+    static Content contentAsRecorded(Version version) {
+        return new Content(version.contentId(), version.wrappedKey(), version.size(), version.chunkSize(),
+                chunks(version));
+    }
+
+    private static List<Content.StoredChunk> chunks(Version version) {
         List<Content.StoredChunk> chunks = new ArrayList<>(version.chunks().size());
         for (ChunkRef ref : version.chunks()) {
             chunks.add(new Content.StoredChunk(ref.locator(), ref.offset(), ref.plainSize()));
         }
-        return new Content(version.contentId(), version.wrappedKey(), version.size(), version.chunkSize(), chunks);
+        return chunks;
+    }
+
+    private Optional<Content.StoredChunk> relocate(byte[] contentId, int index) throws IOException {
+        try {
+            return db.read(c -> Blobs.current(c, contentId, index))
+                    .map(ref -> new Content.StoredChunk(ref.locator(), ref.offset(), ref.plainSize()));
+        } catch (SQLException e) {
+            throw new IOException("cannot look up where chunk " + index + " is now: " + e.getMessage(), e);
+        }
     }
 
     static Entry entry(Node node, DavPath path) {

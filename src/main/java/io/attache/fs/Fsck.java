@@ -142,7 +142,7 @@ public final class Fsck {
             if (version == null) {
                 continue;
             }
-            Content content = FileService.content(version);
+            Content content = FileService.contentAsRecorded(version);
             for (ChunkRef chunk : version.chunks()) {
                 done++;
                 if (fraction < 1.0 && random.nextDouble() >= fraction) {

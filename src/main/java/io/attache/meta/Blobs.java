@@ -92,6 +92,79 @@ public final class Blobs {
         return out;
     }
 
+    /** A blob of a pack, committed or pending, for moving it. */
+    public record Located(long packId, long offset, int length) {
+    }
+
+    /** The blobs in a pack that a version or a write in progress still needs, in pack order. */
+    public static List<Located> inPack(Connection c, long packId) throws SQLException {
+        List<Located> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT pack_offset, length FROM blob WHERE pack_id = ? "
+                + "UNION SELECT pack_offset, length FROM pending_blob WHERE pack_id = ? ORDER BY 1")) {
+            p.setLong(1, packId);
+            p.setLong(2, packId);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Located(packId, r.getLong(1), r.getInt(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Points the blob at {@code (fromPack, fromOffset)}, committed or pending, at its copy in
+     * {@code toPack}, moving its share of the live counts. A blob released in the meantime is
+     * simply not there.
+     *
+     * @return true when a blob was moved
+     */
+    public static boolean move(Connection c, long fromPack, long fromOffset, long toPack, long toOffset) throws SQLException {
+        int committed;
+        long bytes = 0;
+        try (PreparedStatement p = c.prepareStatement("SELECT length FROM blob WHERE pack_id = ? AND pack_offset = ?")) {
+            p.setLong(1, fromPack);
+            p.setLong(2, fromOffset);
+            try (ResultSet r = p.executeQuery()) {
+                committed = 0;
+                while (r.next()) {
+                    committed++;
+                    bytes += r.getInt(1);
+                }
+            }
+        }
+        int moved = 0;
+        for (String table : new String[]{"blob", "pending_blob"}) {
+            try (PreparedStatement p = c.prepareStatement("UPDATE " + table + " SET pack_id = ?, pack_offset = ? "
+                    + "WHERE pack_id = ? AND pack_offset = ?")) {
+                p.setLong(1, toPack);
+                p.setLong(2, toOffset);
+                p.setLong(3, fromPack);
+                p.setLong(4, fromOffset);
+                moved += p.executeUpdate();
+            }
+        }
+        if (committed > 0) {
+            Packs.addLive(c, fromPack, -committed, -bytes);
+            Packs.addLive(c, toPack, committed, bytes);
+        }
+        return moved > 0;
+    }
+
+    /** Where chunk {@code index} of the committed content {@code contentId} is now. */
+    public static java.util.Optional<ChunkRef> current(Connection c, byte[] contentId, int index) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT b.idx, k.locator, b.pack_offset, b.length, b.plain_size "
+                + "FROM version v JOIN blob b ON b.version_id = v.id JOIN pack k ON k.id = b.pack_id "
+                + "WHERE v.content_id = ? AND b.idx = ?")) {
+            p.setBytes(1, contentId);
+            p.setInt(2, index);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? java.util.Optional.of(new ChunkRef(r.getInt(1), r.getString(2), r.getLong(3), r.getInt(4),
+                        r.getInt(5))) : java.util.Optional.empty();
+            }
+        }
+    }
+
     /** Removes a released version's blobs from their packs; packs nothing needs any more are dropped. */
     static void release(Connection c, long versionId, long now) throws SQLException {
         Set<Long> packs = new LinkedHashSet<>();

@@ -55,6 +55,22 @@ public final class DeleteQueue {
         return out;
     }
 
+    /** Due deletions of staged blobs: no grace, the uploader frees staging with them at once. */
+    public static List<Entry> dueStaged(Connection c, long now, int limit) throws SQLException {
+        List<Entry> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT id, locator, attempts FROM delete_queue "
+                + "WHERE next_attempt_at <= ? AND enqueued_at = 0 AND locator LIKE 'staged:%' ORDER BY id LIMIT ?")) {
+            p.setLong(1, now);
+            p.setInt(2, limit);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Entry(r.getLong(1), r.getString(2), r.getInt(3)));
+                }
+            }
+        }
+        return out;
+    }
+
     public static void remove(Connection c, long id) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("DELETE FROM delete_queue WHERE id = ?")) {
             p.setLong(1, id);

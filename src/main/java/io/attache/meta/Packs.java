@@ -120,6 +120,72 @@ public final class Packs {
         }
     }
 
+    /** Staged packs, oldest first: the uploader's work. Each holds one blob. */
+    public static List<Pack> staged(Connection c, int limit) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(SELECT + "WHERE staged = 1 ORDER BY created_at, id LIMIT ?")) {
+            p.setInt(1, limit);
+            return all(p);
+        }
+    }
+
+    /**
+     * Stored packs whose live bytes are below {@code fraction} of their size: the repacker's
+     * work, sparsest first. Packs of one blob never qualify (theirs is all or nothing).
+     */
+    public static List<Pack> sparse(Connection c, double fraction, int limit) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(SELECT + "WHERE staged = 0 AND live_blobs > 0 "
+                + "AND live_bytes < ? * size ORDER BY 1.0 * live_bytes / size, id LIMIT ?")) {
+            p.setDouble(1, fraction);
+            p.setInt(2, limit);
+            return all(p);
+        }
+    }
+
+    /** What is staged and not yet uploaded, for status output. */
+    public record StagedSummary(long packs, long bytes, long files, long oldestCreatedAt, int attempts, String lastError) {
+    }
+
+    public static StagedSummary stagedSummary(Connection c) throws SQLException {
+        long packs;
+        long bytes;
+        long oldest;
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(size), 0), COALESCE(MIN(created_at), 0) "
+                + "FROM pack WHERE staged = 1"); ResultSet r = p.executeQuery()) {
+            r.next();
+            packs = r.getLong(1);
+            bytes = r.getLong(2);
+            oldest = r.getLong(3);
+        }
+        long files;
+        try (PreparedStatement p = c.prepareStatement("SELECT (SELECT COUNT(DISTINCT b.version_id) FROM blob b "
+                + "JOIN pack k ON k.id = b.pack_id WHERE k.staged = 1) + (SELECT COUNT(DISTINCT b.content_id) "
+                + "FROM pending_blob b JOIN pack k ON k.id = b.pack_id WHERE k.staged = 1)"); ResultSet r = p.executeQuery()) {
+            r.next();
+            files = r.getLong(1);
+        }
+        int attempts = 0;
+        String error = null;
+        try (PreparedStatement p = c.prepareStatement("SELECT attempts, last_error FROM pack WHERE staged = 1 "
+                + "AND last_error IS NOT NULL ORDER BY attempts DESC, id LIMIT 1"); ResultSet r = p.executeQuery()) {
+            if (r.next()) {
+                attempts = r.getInt(1);
+                error = r.getString(2);
+            }
+        }
+        return new StagedSummary(packs, bytes, files, oldest, attempts, error);
+    }
+
+    /** Locators of every staged pack: what the staging area must keep. */
+    public static java.util.Set<String> stagedLocators(Connection c) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT locator FROM pack WHERE staged = 1"); ResultSet r = p.executeQuery()) {
+            while (r.next()) {
+                out.add(r.getString(1));
+            }
+        }
+        return out;
+    }
+
     /** Every pack, for fsck and gc. */
     public static List<Pack> all(Connection c) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(SELECT + "ORDER BY id")) {

@@ -7,6 +7,7 @@ import io.attache.crypto.MasterKey;
 import io.attache.crypto.SegmentCipher;
 import io.attache.store.ChunkStore;
 import io.attache.store.Locator;
+import io.attache.store.StagingStore;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +43,7 @@ public final class ChunkWriter {
     private final int concurrency;
     private final Packer packer;
     private final int packThreshold;
+    private final StagingWriter staging;
     private final SecureRandom random = new SecureRandom();
 
     public ChunkWriter(ChunkStore store, MasterKey masterKey, BufferPool buffers, ExecutorService uploaders,
@@ -49,17 +51,34 @@ public final class ChunkWriter {
         this(store, masterKey, buffers, uploaders, pending, chunkSize, concurrency, null, 0);
     }
 
+    /** A writer for write-through: chunks go to the store, short last chunks into shared packs. */
+    public ChunkWriter(ChunkStore store, MasterKey masterKey, BufferPool buffers, ExecutorService uploaders,
+                       PendingChunkLog pending, int chunkSize, int concurrency, Packer packer, int packThreshold) {
+        this(store, masterKey, buffers, uploaders, pending, chunkSize, concurrency, packer, packThreshold, null, null);
+    }
+
+    /**
+     * A writer for write-back: every chunk goes into {@code staging} and {@code staged} is told
+     * after each, for the uploader; the store, buffers and packer are not used for writes.
+     */
+    public static ChunkWriter staging(StagingStore staging, MasterKey masterKey, PendingChunkLog pending, int chunkSize,
+                                      Runnable staged) {
+        return new ChunkWriter(staging, masterKey, null, null, pending, chunkSize, 1, null, 0, staging, staged);
+    }
+
     /**
      * @param packer        where a last chunk of at most {@code packThreshold} plaintext bytes goes,
      *                      shared with other writes; null to store every chunk alone
      * @param packThreshold the largest last chunk that is packed, in plaintext bytes
+     * @param staging       the staging area for write-back, or null
      */
-    public ChunkWriter(ChunkStore store, MasterKey masterKey, BufferPool buffers, ExecutorService uploaders,
-                       PendingChunkLog pending, int chunkSize, int concurrency, Packer packer, int packThreshold) {
+    private ChunkWriter(ChunkStore store, MasterKey masterKey, BufferPool buffers, ExecutorService uploaders,
+                        PendingChunkLog pending, int chunkSize, int concurrency, Packer packer, int packThreshold,
+                        StagingStore staging, Runnable staged) {
         if (chunkSize <= 0 || chunkSize % ChunkFormat.SEGMENT_SIZE != 0) {
             throw new IllegalArgumentException("chunk size must be a positive multiple of 64 KiB: " + chunkSize);
         }
-        if (buffers.bufferSize() < ChunkFormat.cipherChunkSize(chunkSize)) {
+        if (buffers != null && buffers.bufferSize() < ChunkFormat.cipherChunkSize(chunkSize)) {
             throw new IllegalArgumentException("pool buffers of " + buffers.bufferSize() + " bytes cannot hold a chunk of " + chunkSize);
         }
         if (ChunkFormat.cipherChunkSize(chunkSize) > store.properties().maxObjectSize()) {
@@ -79,6 +98,7 @@ public final class ChunkWriter {
         }
         this.packer = packer;
         this.packThreshold = Math.min(packThreshold, chunkSize - 1);
+        this.staging = staging == null ? null : new StagingWriter(staging, pending, chunkSize, staged);
     }
 
     public int chunkSize() {
@@ -100,8 +120,24 @@ public final class ChunkWriter {
      *                                    chunks stored so far are then reported abandoned
      */
     public Content write(InputStream in, long maxBytes) throws IOException {
+        return write(in, maxBytes, -1);
+    }
+
+    /**
+     * As {@link #write(InputStream, long)}, knowing the length the client declared (or -1): a
+     * staged write reserves only the room that length needs.
+     */
+    public Content write(InputStream in, long maxBytes, long expectedLength) throws IOException {
         ContentKey key = ContentKey.generate(random);
         byte[] contentId = key.contentId();
+        if (staging != null) {
+            try {
+                return staging.write(in, key, masterKey.wrap(key), maxBytes, expectedLength);
+            } catch (IOException | RuntimeException | Error e) {
+                abandon(contentId, e);
+                throw e;
+            }
+        }
         Deque<Future<Content.StoredChunk>> inFlight = new ArrayDeque<>();
         List<Content.StoredChunk> stored = new ArrayList<>();
         Packer.Placed packed = null;
@@ -154,14 +190,18 @@ public final class ChunkWriter {
                     }
                 }
             }
-            try {
-                pending.abandoned(contentId);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            abandon(contentId, e);
             throw e;
         }
         return new Content(contentId, masterKey.wrap(key), total, chunkSize, stored);
+    }
+
+    private void abandon(byte[] contentId, Throwable failure) {
+        try {
+            pending.abandoned(contentId);
+        } catch (IOException suppressed) {
+            failure.addSuppressed(suppressed);
+        }
     }
 
     /**

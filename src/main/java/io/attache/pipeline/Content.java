@@ -1,12 +1,25 @@
 package io.attache.pipeline;
 
+import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Stored content as the pipeline sees it: what {@link ChunkWriter} produces and {@link RangeReader}
  * reads. {@code chunks} are in order; every chunk but the last holds {@code chunkSize} bytes.
  */
-public record Content(byte[] contentId, byte[] wrappedKey, long size, int chunkSize, List<StoredChunk> chunks) {
+public record Content(byte[] contentId, byte[] wrappedKey, long size, int chunkSize, List<StoredChunk> chunks,
+                      Relocator relocator) {
+
+    /** Finds where a chunk is now, for a read that found its blob gone from where it was. */
+    @FunctionalInterface
+    public interface Relocator {
+        Optional<StoredChunk> current(byte[] contentId, int index) throws IOException;
+    }
+
+    public Content(byte[] contentId, byte[] wrappedKey, long size, int chunkSize, List<StoredChunk> chunks) {
+        this(contentId, wrappedKey, size, chunkSize, chunks, null);
+    }
 
     public Content {
         chunks = List.copyOf(chunks);

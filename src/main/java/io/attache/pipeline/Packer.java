@@ -41,6 +41,7 @@ public final class Packer implements AutoCloseable {
     private final Deque<Pack> closed = new ArrayDeque<>();
     private Pack open;
     private int idleStorers;
+    private long added;
     private boolean stopped;
 
     /** A pack being filled or stored, and the writers waiting for it. */
@@ -74,6 +75,11 @@ public final class Packer implements AutoCloseable {
             this.storers.add(t);
             t.start();
         }
+    }
+
+    /** Blobs handed over since the start (for tests). */
+    synchronized long added() {
+        return added;
     }
 
     /** The largest blob a pack can take. */
@@ -141,6 +147,7 @@ public final class Packer implements AutoCloseable {
             System.arraycopy(blob, offset, pack.buffer, (int) at, length);
             pack.used += length;
             pack.blobs.add(new PendingChunkLog.Blob(contentId, index, at, length, plainSize));
+            added++;
             if (idleStorers > 0) {
                 notifyAll();
             }

@@ -8,6 +8,7 @@ import io.attache.store.ForwardingChunkStore;
 import io.attache.store.Locator;
 import io.attache.store.StoreException;
 import io.attache.store.local.LocalChunkStore;
+import io.attache.testing.StallableStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,42 +47,17 @@ class PackerTest {
 
     @TempDir
     Path dir;
-    GatedStore store;
+    StallableStore store;
+    CountingStore counting;
     ExecutorService pool;
     MasterKey key;
     PipelineTest.Journal journal;
     Packer packer;
 
-    /** A store whose puts can be held back, to let writes pile up behind one pack. */
-    static final class GatedStore extends ForwardingChunkStore {
-        volatile CountDownLatch gate = new CountDownLatch(0);
-        volatile boolean failing;
-        final List<Integer> putSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final CountingStore counting;
-
-        GatedStore(CountingStore inner) {
-            super(inner);
-            this.counting = inner;
-        }
-
-        @Override
-        public Locator put(String chunkName, byte[] data, int offset, int length) throws StoreException {
-            try {
-                gate.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (failing) {
-                throw new StoreException.Permanent("refused");
-            }
-            putSizes.add(length);
-            return super.put(chunkName, data, offset, length);
-        }
-    }
-
     @BeforeEach
     void setUp() throws IOException {
-        store = new GatedStore(new CountingStore(new LocalChunkStore(dir)));
+        counting = new CountingStore(new LocalChunkStore(dir));
+        store = new StallableStore(counting);
         pool = Executors.newFixedThreadPool(24);
         key = MasterKey.of(MasterKey.generateRaw(new SecureRandom()));
         journal = new PipelineTest.Journal();
@@ -109,10 +85,18 @@ class PackerTest {
         return out.toByteArray();
     }
 
+    private void awaitAdded(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (packer.added() < n) {
+            assertTrue(System.nanoTime() < deadline, "only " + packer.added() + " blobs reached the packer");
+            Thread.sleep(5);
+        }
+    }
+
     @Test
     void concurrentSmallWritesShareAPack() throws Exception {
         ChunkWriter writer = writer();
-        store.gate = new CountDownLatch(1);
+        store.stall();
         List<byte[]> bodies = new ArrayList<>();
         List<Future<Content>> writes = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -120,8 +104,8 @@ class PackerTest {
             bodies.add(body);
             writes.add(pool.submit(() -> writer.write(new ByteArrayInputStream(body), Long.MAX_VALUE)));
         }
-        Thread.sleep(300);
-        store.gate.countDown();
+        awaitAdded(20);
+        store.resume();
         Set<String> packs = new HashSet<>();
         for (int i = 0; i < writes.size(); i++) {
             Content content = writes.get(i).get(30, TimeUnit.SECONDS);
@@ -149,31 +133,37 @@ class PackerTest {
     @Test
     void aRangeInsideAPackedFileFetchesOnlyItsSegmentsInOneRequest() throws Exception {
         ChunkWriter writer = writer();
-        store.gate = new CountDownLatch(1);
+        store.stall();
         Future<Content> neighbour = pool.submit(() -> writer.write(new ByteArrayInputStream(new byte[50_000]), Long.MAX_VALUE));
         byte[] body = PipelineTest.random(3 * SEG + 10, 4);
         Future<Content> packed = pool.submit(() -> writer.write(new ByteArrayInputStream(body), Long.MAX_VALUE));
-        Thread.sleep(200);
-        store.gate.countDown();
+        store.awaitStalled(2);
+        store.resume();
         Content content = packed.get(10, TimeUnit.SECONDS);
         neighbour.get(10, TimeUnit.SECONDS);
-        store.counting.reset();
+        counting.reset();
         byte[] got = read(content, SEG + 5, SEG);
         assertArrayEquals(Arrays.copyOfRange(body, SEG + 5, 2 * SEG + 5), got);
-        assertEquals(1, store.counting.opens.get());
-        assertEquals(2L * ChunkFormat.CIPHER_SEGMENT_SIZE, store.counting.bytesRequested.get(), "two segments, nothing else");
+        assertEquals(1, counting.opens.get());
+        assertEquals(2L * ChunkFormat.CIPHER_SEGMENT_SIZE, counting.bytesRequested.get(), "two segments, nothing else");
     }
 
     @Test
     void aBlobMovedInItsPackOrToAnotherContentsPlaceIsRejected() throws Exception {
+        // One storing thread, busy with a first pack while the two writes fill the next one together.
+        packer.close();
+        packer = new Packer(store, journal, new BufferPool(ChunkFormat.cipherChunkSize(CHUNK), 2, 0), 1);
         ChunkWriter writer = writer();
-        store.gate = new CountDownLatch(1);
+        store.stall();
+        Future<Content> first = pool.submit(() -> writer.write(new ByteArrayInputStream(new byte[10]), Long.MAX_VALUE));
+        store.awaitStalled(1);
         byte[] a = PipelineTest.random(5_000, 1);
         byte[] b = PipelineTest.random(5_000, 2);
         Future<Content> fa = pool.submit(() -> writer.write(new ByteArrayInputStream(a), Long.MAX_VALUE));
         Future<Content> fb = pool.submit(() -> writer.write(new ByteArrayInputStream(b), Long.MAX_VALUE));
-        Thread.sleep(200);
-        store.gate.countDown();
+        awaitAdded(3);
+        store.resume();
+        first.get(10, TimeUnit.SECONDS);
         Content ca = fa.get(10, TimeUnit.SECONDS);
         Content cb = fb.get(10, TimeUnit.SECONDS);
         assertEquals(ca.chunks().get(0).locator(), cb.chunks().get(0).locator(), "both in one pack");
@@ -191,7 +181,7 @@ class PackerTest {
     @Test
     void aPackThatCannotBeStoredFailsEveryWriteInItAndRecordsNothing() throws Exception {
         ChunkWriter writer = writer();
-        store.failing = true;
+        store.fail(new StoreException.Permanent("refused"));
         List<Future<Content>> writes = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             writes.add(pool.submit(() -> writer.write(new ByteArrayInputStream(new byte[100]), Long.MAX_VALUE)));
