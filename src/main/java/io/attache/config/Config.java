@@ -216,8 +216,8 @@ public record Config(
         Path stagingDir = (v.get("staging-dir").isEmpty() ? dataDir.resolve("staging") : Path.of(v.get("staging-dir")))
                 .toAbsolutePath().normalize();
         long stagingSize = Values.size("staging-size", v.get("staging-size"));
-        if (stagingSize < (1 << 20)) {
-            throw new ConfigException("staging-size: at least 1MiB, got " + stagingSize);
+        if (stagingSize <= 0) {
+            throw new ConfigException("staging-size: must be positive, got " + stagingSize);
         }
         double repack;
         try {
