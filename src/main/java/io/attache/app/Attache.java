@@ -370,14 +370,23 @@ public final class Attache implements AutoCloseable {
      * commands that must not run beside a server (gc, backup) take it too.
      */
     void lockDataDirectory() throws IOException {
+        if (!tryLockDataDirectory()) {
+            throw new IllegalStateException("an Attaché server (or another command) is using " + config.dataDir()
+                    + "; stop it first");
+        }
+    }
+
+    /** Takes the data directory if no server or other command holds it; false when one does. */
+    boolean tryLockDataDirectory() throws IOException {
         Path file = config.dataDir().resolve("serve.lock");
         lockChannel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         lock = lockChannel.tryLock();
         if (lock == null) {
             lockChannel.close();
-            throw new IllegalStateException("an Attaché server (or another command) is using " + config.dataDir()
-                    + "; stop it first");
+            lockChannel = null;
+            return false;
         }
+        return true;
     }
 
     private static ThreadFactory daemon(String name) {

@@ -38,7 +38,7 @@ public final class Uploader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Uploader.class);
     /** Set by {@code attache flush} in another process: everything staged before it goes now. */
     public static final String FLUSH_SETTING = "flush-requested-at";
-    static final String RATE_SETTING = "upload-rate";
+    public static final String RATE_SETTING = "upload-rate";
     private static final int CANDIDATES = 20_000;
     /** A pack at least this full is sent without waiting for more. */
     private static final double FULL = 0.97;

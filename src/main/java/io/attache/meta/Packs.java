@@ -175,6 +175,18 @@ public final class Packs {
         return new StagedSummary(packs, bytes, files, oldest, attempts, error);
     }
 
+    /** How many staged packs, of how many bytes, were staged at or before {@code time}. */
+    public static long[] stagedBefore(Connection c, long time) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM pack "
+                + "WHERE staged = 1 AND created_at <= ?")) {
+            p.setLong(1, time);
+            try (ResultSet r = p.executeQuery()) {
+                r.next();
+                return new long[]{r.getLong(1), r.getLong(2)};
+            }
+        }
+    }
+
     /** Locators of every staged pack: what the staging area must keep. */
     public static java.util.Set<String> stagedLocators(Connection c) throws SQLException {
         java.util.Set<String> out = new java.util.HashSet<>();
