@@ -10,6 +10,7 @@ import io.attache.dav.DavEngine;
 import io.attache.dav.DavSettings;
 import io.attache.fs.BackupPointer;
 import io.attache.fs.ChunkCollector;
+import io.attache.fs.CommitGate;
 import io.attache.fs.FileService;
 import io.attache.fs.Housekeeper;
 import io.attache.fs.MetadataBackup;
@@ -129,10 +130,11 @@ public final class Attache implements AutoCloseable {
                 new BufferPool(chunkSize, 2 * config.uploadBuffers(), 0));
         ChunkWriter backupWriter = new ChunkWriter(base, masterKey, buffers, uploaders, ORPHANS_FOUND_BY_GC, chunkSize,
                 config.uploadConcurrency());
+        CommitGate gate = new CommitGate();
         this.backup = new MetadataBackup(db, base, masterKey, backupWriter, reader, clock, config.backupKeep(),
-                kdfParams(config), config.dataDir());
+                kdfParams(config), config.dataDir(), uploader, gate);
         this.trash = new TrashBin(db, clock, config.trashRetention());
-        this.files = new FileService(db, writer, reader, journal, trash, clock, uploader);
+        this.files = new FileService(db, writer, reader, journal, trash, clock, uploader, gate);
         this.users = new UserService(db, clock);
     }
 

@@ -141,6 +141,7 @@ public final class Drive {
         }
         String type = ContentTypes.fromRequest(contentType);
         long now = fs.now();
+        fs.gate().enter();
         try {
             WriteResult result = fs.write(c -> commit(c, path, content, type, now));
             fs.committed();
@@ -148,6 +149,8 @@ public final class Drive {
         } catch (FsException | RuntimeException e) {
             fs.abandon(content.contentId());
             throw e;
+        } finally {
+            fs.gate().exit();
         }
     }
 

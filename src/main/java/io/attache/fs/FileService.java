@@ -33,11 +33,16 @@ public final class FileService {
     private final TrashBin trash;
     private final Clock clock;
     private final Uploader uploader;
+    private final CommitGate gate;
 
-    /** @param uploader the write-back uploader, told of every commit; null for write-through */
+    /**
+     * @param uploader the write-back uploader, told of every commit; null for write-through
+     * @param gate     what a metadata backup closes to take a snapshot naming no staged blob
+     */
     public FileService(Database db, ChunkWriter writer, RangeReader reader, WriteJournal journal, TrashBin trash,
-                       Clock clock, Uploader uploader) {
+                       Clock clock, Uploader uploader, CommitGate gate) {
         this.uploader = uploader;
+        this.gate = gate;
         this.db = db;
         this.writer = writer;
         this.reader = reader;
@@ -69,6 +74,10 @@ public final class FileService {
 
     static Instant instant(long millis) {
         return Instant.ofEpochMilli(millis);
+    }
+
+    CommitGate gate() {
+        return gate;
     }
 
     /** A write committed: with write-back, its staged blobs are the uploader's to move now. */

@@ -47,6 +47,8 @@ public final class MetadataBackup {
     private final int keep;
     private final String kdf;
     private final Path workDir;
+    private final Uploader uploader;
+    private final CommitGate gate;
 
     /**
      * @param writer a chunk writer whose journal is not the database being backed up
@@ -54,6 +56,17 @@ public final class MetadataBackup {
      */
     public MetadataBackup(Database db, ChunkStore store, MasterKey masterKey, ChunkWriter writer, RangeReader reader,
                           Clock clock, int keep, String kdf, Path workDir) {
+        this(db, store, masterKey, writer, reader, clock, keep, kdf, workDir, null, new CommitGate());
+    }
+
+    /**
+     * @param uploader the write-back uploader, or null: with write-back, a snapshot is taken only
+     *                 once no committed content is left in staging (see {@link CommitGate})
+     */
+    public MetadataBackup(Database db, ChunkStore store, MasterKey masterKey, ChunkWriter writer, RangeReader reader,
+                          Clock clock, int keep, String kdf, Path workDir, Uploader uploader, CommitGate gate) {
+        this.uploader = uploader;
+        this.gate = gate;
         this.db = db;
         this.store = store;
         this.masterKey = masterKey;
@@ -70,7 +83,11 @@ public final class MetadataBackup {
         Path snapshot = workDir.resolve("backup-" + clock.millis() + ".db");
         Files.deleteIfExists(snapshot);
         try {
-            db.snapshotTo(snapshot);
+            if (uploader == null) {
+                db.snapshotTo(snapshot);
+            } else {
+                snapshotOfStoredContent(snapshot);
+            }
             Content content;
             try (InputStream in = Files.newInputStream(snapshot)) {
                 content = writer.write(in, Long.MAX_VALUE);
@@ -89,6 +106,50 @@ public final class MetadataBackup {
         } finally {
             Files.deleteIfExists(snapshot);
         }
+    }
+
+    /**
+     * Snapshots the database at a moment when every committed blob is in the store: a restore on
+     * another machine has the store, not this one's staging area. Waits for the uploader, then
+     * pauses commits just long enough to check and copy; under a steady stream of writes it
+     * holds commits while the last staged ones go up, at most {@link #HOLD_MILLIS}.
+     */
+    private void snapshotOfStoredContent(Path snapshot) throws IOException, SQLException {
+        try {
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                if (!uploader.awaitFlushed(FLUSH_WAIT)) {
+                    throw new IOException("staged content did not reach the store within " + FLUSH_WAIT.toMinutes()
+                            + " min (see 'attache uploads'); the backup waits for the next interval");
+                }
+                boolean taken = gate.closedFor(HOLD_MILLIS, () -> snapshotIfNothingStaged(snapshot));
+                if (taken) {
+                    return;
+                }
+            }
+            boolean taken = gate.closedFor(HOLD_MILLIS, () ->
+                    uploader.awaitFlushed(java.time.Duration.ofMillis(HOLD_MILLIS)) && snapshotIfNothingStaged(snapshot));
+            if (!taken) {
+                throw new IOException("writes kept staging new content; the backup waits for the next interval");
+            }
+        } catch (IOException | SQLException | RuntimeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for uploads");
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static final java.time.Duration FLUSH_WAIT = java.time.Duration.ofMinutes(10);
+    private static final long HOLD_MILLIS = 30_000;
+
+    private boolean snapshotIfNothingStaged(Path snapshot) throws SQLException {
+        if (db.read(io.attache.meta.Packs::committedStaged) > 0) {
+            return false;
+        }
+        db.snapshotTo(snapshot);
+        return true;
     }
 
     /** The pointer in the store, if a backup was ever made. */

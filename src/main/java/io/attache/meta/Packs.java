@@ -175,6 +175,15 @@ public final class Packs {
         return new StagedSummary(packs, bytes, files, oldest, attempts, error);
     }
 
+    /** Blobs of committed versions that are only in the staging area. */
+    public static long committedStaged(Connection c) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM blob b JOIN pack k ON k.id = b.pack_id "
+                + "WHERE k.staged = 1"); ResultSet r = p.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
     /** How many staged packs, of how many bytes, were staged at or before {@code time}. */
     public static long[] stagedBefore(Connection c, long time) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM pack "

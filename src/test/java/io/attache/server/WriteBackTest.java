@@ -83,6 +83,15 @@ class WriteBackTest {
         return server.attache().db.read(Packs::stagedSummary);
     }
 
+    /** Staged copies go once their upload committed, a moment after the database says so. */
+    void awaitStagingEmpty() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (stagingFiles() > 0) {
+            assertTrue(System.nanoTime() < deadline, stagingFiles() + " staged files left");
+            Thread.sleep(20);
+        }
+    }
+
     long stagingFiles() throws Exception {
         try (Stream<Path> files = Files.list(dir.resolve("staging"))) {
             return files.count();
@@ -116,7 +125,7 @@ class WriteBackTest {
         store.resume();
         flush();
         assertEquals(0, staged().packs());
-        assertEquals(0, stagingFiles(), "staged copies are deleted after the upload");
+        awaitStagingEmpty();
         assertEquals(4, store.putSizes.size(), "three whole chunks alone, the two short blobs in one pack: " + store.putSizes);
         assertArrayEquals(big, send("GET /big.bin HTTP/1.1", null).body());
         assertArrayEquals(small, send("GET /small.txt HTTP/1.1", null).body());
@@ -138,7 +147,7 @@ class WriteBackTest {
         assertEquals(1, store.putSizes.size());
         assertEquals(1 + 20_000 + 28, store.putSizes.get(0), "only the live blob of /a was uploaded");
         assertArrayEquals(second, send("GET /a HTTP/1.1", null).body());
-        assertEquals(0, stagingFiles());
+        awaitStagingEmpty();
     }
 
     @Test
@@ -154,7 +163,7 @@ class WriteBackTest {
         start(Map.of());
         assertArrayEquals(body, send("GET /kept HTTP/1.1", null).body(), "served from staging after the restart");
         flush();
-        assertEquals(0, stagingFiles());
+        awaitStagingEmpty();
         assertArrayEquals(body, send("GET /kept HTTP/1.1", null).body());
         assertEquals(List.of(), new Fsck(server.attache().db).checkMetadata().problems());
     }
@@ -186,6 +195,26 @@ class WriteBackTest {
         }
         flush();
         assertEquals(List.of(), new Fsck(server.attache().db).checkMetadata().problems());
+    }
+
+    @Test
+    void aMetadataBackupWaitsUntilStagedContentIsInTheStoreAndNamesNoStagedBlob() throws Exception {
+        start(Map.of());
+        store.stall();
+        byte[] body = random(CHUNK + 500, 11);
+        assertEquals(201, send("PUT /backed-up HTTP/1.1", body).status());
+        Future<?> backup = pool.submit(() -> server.attache().backup.backupNow());
+        store.awaitStalled(1);
+        assertFalse(backup.isDone(), "the backup waits for the uploads");
+        store.resume();
+        backup.get(60, TimeUnit.SECONDS);
+        Path restored = dir.resolve("restored.db");
+        io.attache.fs.MetadataBackup.restoreNewest(server.attache().store, server.attache().masterKey,
+                server.attache().reader, restored);
+        try (io.attache.meta.Database db = io.attache.meta.Database.open(restored, false)) {
+            assertEquals(0, db.read(Packs::committedStaged), "the snapshot names only stored packs");
+            assertEquals(List.of(), new Fsck(db).checkMetadata().problems());
+        }
     }
 
     @Test
