@@ -14,6 +14,7 @@ import io.attache.fs.CommitGate;
 import io.attache.fs.FileService;
 import io.attache.fs.Housekeeper;
 import io.attache.fs.MetadataBackup;
+import io.attache.fs.Repacker;
 import io.attache.fs.TrashBin;
 import io.attache.fs.UserService;
 import io.attache.fs.WriteJournal;
@@ -77,6 +78,7 @@ public final class Attache implements AutoCloseable {
     /** The write-back uploader and its staging area, or null for write-through. */
     public final Uploader uploader;
     public final StagingStore staging;
+    public final Repacker repacker;
     private FileChannel lockChannel;
     private FileLock lock;
 
@@ -130,6 +132,8 @@ public final class Attache implements AutoCloseable {
                 new BufferPool(chunkSize, 2 * config.uploadBuffers(), 0));
         ChunkWriter backupWriter = new ChunkWriter(base, masterKey, buffers, uploaders, ORPHANS_FOUND_BY_GC, chunkSize,
                 config.uploadConcurrency());
+        this.repacker = new Repacker(db, base, clock, ChunkFormat.cipherChunkSize(chunkSize),
+                config.packing().repackThreshold(), !config.backupInterval().isZero());
         CommitGate gate = new CommitGate();
         this.backup = new MetadataBackup(db, base, masterKey, backupWriter, reader, clock, config.backupKeep(),
                 kdfParams(config), config.dataDir(), uploader, gate);
@@ -183,7 +187,8 @@ public final class Attache implements AutoCloseable {
             uploader.start();
         }
         housekeeper.every(config.gcInterval(), "empty expired trash", trash::purgeExpired)
-                .every(config.gcInterval(), "delete unreferenced chunks", () -> collector.drain(Integer.MAX_VALUE));
+                .every(config.gcInterval(), "delete unreferenced chunks", () -> collector.drain(Integer.MAX_VALUE))
+                .every(config.gcInterval(), "repack sparse packs", () -> repacker.repack(10));
         if (!config.backupInterval().isZero()) {
             housekeeper.every(config.backupInterval(), "back up the metadata", backup::backupNow);
         }

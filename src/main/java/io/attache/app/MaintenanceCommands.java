@@ -58,14 +58,20 @@ final class MaintenanceCommands {
         try (Attache attache = Attache.open(config)) {
             attache.lockDataDirectory();
             int abandoned = attache.collector.recoverAbandonedWrites(Long.MAX_VALUE);
+            int staged = attache.staging == null ? 0 : attache.recoverStaging();
             int orphans = attache.collector.collectOrphans(attache.backup.snapshotLocators());
             int expired = attache.trash.purgeExpired();
+            int repacked = attache.repacker.repack(Integer.MAX_VALUE);
             int deleted = new ChunkCollector(attache.db, attache.store, Clock.systemUTC(), Duration.ZERO).drain(Integer.MAX_VALUE);
-            out.printf("interrupted uploads: %d chunks queued%n", abandoned);
+            out.printf("interrupted uploads: %d blobs forgotten%n", abandoned);
+            if (attache.staging != null) {
+                out.printf("staging: %d staged blobs no metadata refers to, deleted%n", staged);
+            }
             out.println(orphans < 0 ? "orphans: this store cannot list its objects; not scanned"
-                    : "orphans: " + orphans + " chunks no metadata refers to, deleted");
+                    : "orphans: " + orphans + " packs no metadata refers to, deleted");
             out.printf("trash: %d expired items emptied%n", expired);
-            out.printf("delete queue: %d chunks deleted from the store%n", deleted);
+            out.printf("repack: %d new packs for the live blobs of sparse packs%n", repacked);
+            out.printf("delete queue: %d packs deleted from the store%n", deleted);
             return 0;
         }
     }

@@ -83,10 +83,12 @@ public final class MetadataBackup {
         Path snapshot = workDir.resolve("backup-" + clock.millis() + ".db");
         Files.deleteIfExists(snapshot);
         try {
+            long snapshotAt;
             if (uploader == null) {
+                snapshotAt = clock.millis();
                 db.snapshotTo(snapshot);
             } else {
-                snapshotOfStoredContent(snapshot);
+                snapshotAt = snapshotOfStoredContent(snapshot);
             }
             Content content;
             try (InputStream in = Files.newInputStream(snapshot)) {
@@ -99,6 +101,8 @@ public final class MetadataBackup {
             List<BackupPointer.Snapshot> kept = snapshots.subList(0, Math.min(keep, snapshots.size()));
             List<BackupPointer.Snapshot> dropped = snapshots.subList(kept.size(), snapshots.size());
             store.putPointer(BackupPointer.NAME, new BackupPointer(masterKey.keyId(), kdf, kept).encode(masterKey.backupKey()));
+            // Packs emptied by repacking before the snapshot are named by no snapshot now.
+            db.write(c -> io.attache.meta.DeleteQueue.releaseHeld(c, snapshotAt));
             deleteSnapshots(dropped);
             log.info("Backed up the metadata: {} bytes in {} chunks; {} snapshots kept", content.size(),
                     content.chunks().size(), kept.size());
@@ -114,23 +118,24 @@ public final class MetadataBackup {
      * pauses commits just long enough to check and copy; under a steady stream of writes it
      * holds commits while the last staged ones go up, at most {@link #HOLD_MILLIS}.
      */
-    private void snapshotOfStoredContent(Path snapshot) throws IOException, SQLException {
+    private long snapshotOfStoredContent(Path snapshot) throws IOException, SQLException {
         try {
             for (int attempt = 1; attempt <= 3; attempt++) {
                 if (!uploader.awaitFlushed(FLUSH_WAIT)) {
                     throw new IOException("staged content did not reach the store within " + FLUSH_WAIT.toMinutes()
                             + " min (see 'attache uploads'); the backup waits for the next interval");
                 }
-                boolean taken = gate.closedFor(HOLD_MILLIS, () -> snapshotIfNothingStaged(snapshot));
-                if (taken) {
-                    return;
+                long taken = gate.closedFor(HOLD_MILLIS, () -> snapshotIfNothingStaged(snapshot));
+                if (taken > 0) {
+                    return taken;
                 }
             }
-            boolean taken = gate.closedFor(HOLD_MILLIS, () ->
-                    uploader.awaitFlushed(java.time.Duration.ofMillis(HOLD_MILLIS)) && snapshotIfNothingStaged(snapshot));
-            if (!taken) {
+            long taken = gate.closedFor(HOLD_MILLIS, () ->
+                    uploader.awaitFlushed(java.time.Duration.ofMillis(HOLD_MILLIS)) ? snapshotIfNothingStaged(snapshot) : 0L);
+            if (taken == 0) {
                 throw new IOException("writes kept staging new content; the backup waits for the next interval");
             }
+            return taken;
         } catch (IOException | SQLException | RuntimeException e) {
             throw e;
         } catch (InterruptedException e) {
@@ -144,12 +149,14 @@ public final class MetadataBackup {
     private static final java.time.Duration FLUSH_WAIT = java.time.Duration.ofMinutes(10);
     private static final long HOLD_MILLIS = 30_000;
 
-    private boolean snapshotIfNothingStaged(Path snapshot) throws SQLException {
+    /** Takes the snapshot unless committed content is still staged; returns when it was taken, or 0. */
+    private long snapshotIfNothingStaged(Path snapshot) throws SQLException {
         if (db.read(io.attache.meta.Packs::committedStaged) > 0) {
-            return false;
+            return 0;
         }
+        long at = clock.millis();
         db.snapshotTo(snapshot);
-        return true;
+        return at;
     }
 
     /** The pointer in the store, if a backup was ever made. */

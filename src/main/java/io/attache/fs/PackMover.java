@@ -38,6 +38,7 @@ final class PackMover {
     private final ChunkStore from;
     private final ChunkStore to;
     private final Clock clock;
+    private final boolean holdForBackup;
     private final SecureRandom random = new SecureRandom();
 
     /**
@@ -45,6 +46,15 @@ final class PackMover {
      * @param to   where the new pack goes
      */
     PackMover(Database db, ChunkStore from, ChunkStore to, Clock clock) {
+        this(db, from, to, clock, false);
+    }
+
+    /**
+     * @param holdForBackup the packs emptied by a move are deleted only after the next metadata
+     *                      snapshot (a repack: the last snapshot still names them)
+     */
+    PackMover(Database db, ChunkStore from, ChunkStore to, Clock clock, boolean holdForBackup) {
+        this.holdForBackup = holdForBackup;
         this.db = db;
         this.from = from;
         this.to = to;
@@ -92,7 +102,7 @@ final class PackMover {
                 touched.add(source.packId());
             }
             touched.add(packId);
-            Packs.dropIfUnused(c, touched, now);
+            Packs.dropIfUnused(c, touched, now, holdForBackup);
             return n;
         });
         return new Moved(locator, size, moved, sources.size() - moved);

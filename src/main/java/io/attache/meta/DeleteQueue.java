@@ -15,7 +15,7 @@ public final class DeleteQueue {
     }
 
     static final String DUE = "SELECT id, locator, attempts FROM delete_queue "
-            + "WHERE next_attempt_at <= ? AND enqueued_at <= ? ORDER BY next_attempt_at, id LIMIT ?";
+            + "WHERE next_attempt_at <= ? AND enqueued_at <= ? AND held = 0 ORDER BY next_attempt_at, id LIMIT ?";
     static final String REFERENCED = "SELECT 1 FROM pack WHERE locator = ?";
 
     private DeleteQueue() {
@@ -26,12 +26,29 @@ public final class DeleteQueue {
      * became unreferenced, or 0 for an object no read can still need from the store.
      */
     public static void enqueue(Connection c, String locator, long graceFrom) throws SQLException {
+        enqueue(c, locator, graceFrom, false);
+    }
+
+    /**
+     * As above; a {@code held} entry also waits for {@link #releaseHeld}: the next metadata
+     * snapshot, so that the snapshot before it never names a deleted object.
+     */
+    public static void enqueue(Connection c, String locator, long graceFrom, boolean held) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
-                "INSERT INTO delete_queue (locator, enqueued_at, next_attempt_at) VALUES (?, ?, ?)")) {
+                "INSERT INTO delete_queue (locator, enqueued_at, next_attempt_at, held) VALUES (?, ?, ?, ?)")) {
             p.setString(1, locator);
             p.setLong(2, graceFrom);
             p.setLong(3, graceFrom);
+            p.setInt(4, held ? 1 : 0);
             p.executeUpdate();
+        }
+    }
+
+    /** A metadata snapshot of {@code snapshotAt} exists: what was held for it may go. */
+    public static int releaseHeld(Connection c, long snapshotAt) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE delete_queue SET held = 0 WHERE held = 1 AND enqueued_at <= ?")) {
+            p.setLong(1, snapshotAt);
+            return p.executeUpdate();
         }
     }
 

@@ -82,6 +82,15 @@ public final class Packs {
      * @return how many were dropped
      */
     public static int dropIfUnused(Connection c, Collection<Long> packIds, long now) throws SQLException {
+        return dropIfUnused(c, packIds, now, false);
+    }
+
+    /**
+     * As above; with {@code holdForBackup}, a stored pack's deletion also waits for the next
+     * metadata snapshot (its blobs moved elsewhere, but the last snapshot still names it).
+     */
+    public static int dropIfUnused(Connection c, Collection<Long> packIds, long now, boolean holdForBackup)
+            throws SQLException {
         int dropped = 0;
         for (long id : packIds) {
             String locator;
@@ -97,7 +106,7 @@ public final class Packs {
                     staged = r.getInt(2) == 1;
                 }
             }
-            DeleteQueue.enqueue(c, locator, staged ? 0 : now);
+            DeleteQueue.enqueue(c, locator, staged ? 0 : now, holdForBackup && !staged);
             try (PreparedStatement p = c.prepareStatement("DELETE FROM pack WHERE id = ?")) {
                 p.setLong(1, id);
                 p.executeUpdate();

@@ -55,6 +55,10 @@ INSERT INTO blob (version_id, idx, pack_id, pack_offset, length, plain_size)
     SELECT k.version_id, k.idx, p.id, 0, p.size, k.plain_size FROM chunk k JOIN pack p ON p.locator = k.locator;
 DROP TABLE chunk;
 
+-- A pack emptied by repacking still holds blobs that the newest metadata snapshot names; it is
+-- kept (held) until a newer snapshot exists, so that a restore never points at a deleted pack.
+ALTER TABLE delete_queue ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+
 -- Chunks of writes that never committed (the server stopped before this migration) are deleted.
 INSERT INTO delete_queue (locator, enqueued_at, next_attempt_at)
     SELECT locator, created_at, created_at FROM pending_chunk;
