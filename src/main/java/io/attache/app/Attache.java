@@ -75,7 +75,7 @@ public final class Attache implements AutoCloseable {
     private final ExecutorService uploaders;
     private final ExecutorService fetchers;
     private final Packer packer;
-    /** The write-back uploader and its staging area, or null for write-through. */
+    /** The write-back uploader and its staging area, or null when nothing is ever staged. */
     public final Uploader uploader;
     public final StagingStore staging;
     public final Repacker repacker;
@@ -113,14 +113,13 @@ public final class Attache implements AutoCloseable {
         this.fetchers = Executors.newFixedThreadPool(Math.max(2, config.uploadBuffers()), daemon("attache-fetch"));
         WriteJournal journal = new WriteJournal(db, clock);
         this.collector = new ChunkCollector(db, store, clock, config.gcGrace());
+        this.uploader = staging == null ? null : new Uploader(db, staging, base, collector, clock,
+                ChunkFormat.cipherChunkSize(chunkSize), config.packing().linger(), config.uploadConcurrency());
         ChunkWriter writer;
-        if (staging != null) {
+        if (config.packing().writeBack() == Config.WriteBack.ON) {
             this.packer = null;
-            this.uploader = new Uploader(db, staging, base, collector, clock, ChunkFormat.cipherChunkSize(chunkSize),
-                    config.packing().linger(), config.uploadConcurrency());
             writer = ChunkWriter.staging(staging, masterKey, journal, chunkSize, uploader::wakeUp);
         } else {
-            this.uploader = null;
             int packThreshold = packThreshold(config, chunkSize);
             this.packer = packThreshold == 0 ? null : new Packer(base, journal,
                     new BufferPool(ChunkFormat.cipherChunkSize(chunkSize), config.uploadConcurrency() + 1, 0),
@@ -249,9 +248,13 @@ public final class Attache implements AutoCloseable {
         return size;
     }
 
-    /** The staging area when writes are acknowledged from it (write-back), else null. */
+    /**
+     * The staging area: with write-back, and also after write-back was turned off while staged
+     * content was left, so that it is still read and uploaded; else null.
+     */
     private static StagingStore staging(Config config, ChunkStore store) throws IOException {
-        if (config.packing().writeBack() != Config.WriteBack.ON) {
+        Path dir = config.packing().stagingDir();
+        if (config.packing().writeBack() != Config.WriteBack.ON && !hasFiles(dir)) {
             return null;
         }
         long blob = ChunkFormat.cipherChunkSize(chunkSize(config, store));
@@ -260,6 +263,15 @@ public final class Attache implements AutoCloseable {
                     + 2 * blob + " bytes): writes could not make progress");
         }
         return new StagingStore(store, config.packing().stagingDir(), config.packing().stagingSize());
+    }
+
+    private static boolean hasFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.findAny().isPresent();
+        }
     }
 
     /** The largest last chunk that is packed, in plaintext bytes: "auto" packs every partial chunk. */

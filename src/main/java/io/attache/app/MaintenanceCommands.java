@@ -34,7 +34,7 @@ final class MaintenanceCommands {
         args.expect(1, "fsck [--verify-chunks] [--sample PERCENT]");
         double fraction = args.value("--sample").map(MaintenanceCommands::percent).orElse(100.0) / 100.0;
         try (Attache attache = Attache.open(config)) {
-            Fsck fsck = new Fsck(attache.db);
+            Fsck fsck = new Fsck(attache.db, attache.staging);
             Fsck.Report metadata = fsck.checkMetadata();
             out.printf("metadata: %d nodes, %d versions, %d chunks: %s%n", metadata.nodes(), metadata.versions(),
                     metadata.chunks(), metadata.clean() ? "consistent" : metadata.problems().size() + " problems");

@@ -6,6 +6,7 @@ import io.attache.meta.Version;
 import io.attache.meta.Versions;
 import io.attache.pipeline.Content;
 import io.attache.pipeline.RangeReader;
+import io.attache.store.StagingStore;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,9 +28,16 @@ import java.util.Random;
 public final class Fsck {
 
     private final Database db;
+    private final StagingStore staging;
 
     public Fsck(Database db) {
+        this(db, null);
+    }
+
+    /** @param staging the staging area, to check that every staged pack is there; null without write-back */
+    public Fsck(Database db, StagingStore staging) {
         this.db = db;
+        this.staging = staging;
     }
 
     /** Called after each verified chunk, for progress output. */
@@ -76,6 +84,7 @@ public final class Fsck {
                     + "LEFT JOIN node n ON n.id = t.node_id LEFT JOIN node r ON r.id = n.parent_id "
                     + "WHERE n.id IS NULL OR r.parent_id IS NOT NULL OR r.name <> '.trash' OR n.owner_id <> t.owner_id");
             checkChunkLists(c, problems);
+            checkStaging(c, problems);
             return new Report(problems, count(c, "node"), count(c, "version"), count(c, "blob"));
         });
     }
@@ -102,6 +111,24 @@ public final class Fsck {
                 "SELECT q.locator FROM delete_queue q JOIN pack k ON k.locator = q.locator");
         check(c, problems, "pack nothing needs, not queued for deletion", "SELECT k.locator FROM pack k "
                 + "WHERE k.live_blobs = 0 AND NOT EXISTS (SELECT 1 FROM pending_blob b WHERE b.pack_id = k.id)");
+    }
+
+    /** Every staged pack is in the staging area, whole. */
+    private void checkStaging(Connection c, List<String> problems) throws SQLException {
+        for (io.attache.meta.Packs.Pack pack : io.attache.meta.Packs.staged(c, Integer.MAX_VALUE)) {
+            if (staging == null) {
+                problems.add("staged pack " + pack.locator() + " but write-back is off: turn it on to upload it");
+                continue;
+            }
+            try {
+                long size = staging.stat(new io.attache.store.Locator(pack.locator()));
+                if (size != pack.size()) {
+                    problems.add("staged pack " + pack.locator() + " has " + size + " bytes, recorded " + pack.size());
+                }
+            } catch (io.attache.store.StoreException e) {
+                problems.add("staged pack " + pack.locator() + " is missing from the staging area: " + e.getMessage());
+            }
+        }
     }
 
     /** Every version's chunks are numbered 0..n-1 and hold exactly its size, chunk-size bytes each but the last. */
