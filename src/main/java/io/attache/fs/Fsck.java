@@ -28,15 +28,23 @@ import java.util.Random;
 public final class Fsck {
 
     private final Database db;
+    private final boolean checkStaging;
     private final StagingStore staging;
 
+    /** Checks the database alone (staged packs are taken to be in a staging area it cannot see). */
     public Fsck(Database db) {
-        this(db, null);
+        this.db = db;
+        this.checkStaging = false;
+        this.staging = null;
     }
 
-    /** @param staging the staging area, to check that every staged pack is there; null without write-back */
+    /**
+     * Also checks that every staged pack is whole in {@code staging}; null when this data
+     * directory has no staging area, where a staged pack is a problem.
+     */
     public Fsck(Database db, StagingStore staging) {
         this.db = db;
+        this.checkStaging = true;
         this.staging = staging;
     }
 
@@ -115,9 +123,12 @@ public final class Fsck {
 
     /** Every staged pack is in the staging area, whole. */
     private void checkStaging(Connection c, List<String> problems) throws SQLException {
+        if (!checkStaging) {
+            return;
+        }
         for (io.attache.meta.Packs.Pack pack : io.attache.meta.Packs.staged(c, Integer.MAX_VALUE)) {
             if (staging == null) {
-                problems.add("staged pack " + pack.locator() + " but write-back is off: turn it on to upload it");
+                problems.add("staged pack " + pack.locator() + " but no staging area");
                 continue;
             }
             try {
