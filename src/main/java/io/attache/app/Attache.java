@@ -193,7 +193,8 @@ public final class Attache implements AutoCloseable {
         }
         housekeeper.start();
         DavEngine engine = new DavEngine(new DavSettings(config.maxXmlBody(), 1_000,
-                config.lockDefaultTimeout().toSeconds(), config.lockMaxTimeout().toSeconds(), config.dropMacMetadata()));
+                config.lockDefaultTimeout().toSeconds(), config.lockMaxTimeout().toSeconds(), config.dropMacMetadata(),
+                config.propfindInfinityLimit()));
         AttacheServer server = new AttacheServer(engine, files, users).http(config.listen());
         if (config.tlsListen() != null) {
             TlsKeys keys = config.tlsKeystore() != null

@@ -33,6 +33,7 @@ public record Config(
         Duration gcGrace,
         Duration gcInterval,
         int maxXmlBody,
+        int propfindInfinityLimit,
         Duration lockDefaultTimeout,
         Duration lockMaxTimeout,
         boolean dropMacMetadata,
@@ -104,6 +105,7 @@ public record Config(
         d.put("gc-grace", "15m");
         d.put("gc-interval", "1m");
         d.put("max-xml-body", "1MiB");
+        d.put("propfind-infinity-limit", "100000");
         d.put("lock-default-timeout", "1h");
         d.put("lock-max-timeout", "1d");
         d.put("mac-metadata", "store");
@@ -180,6 +182,7 @@ public record Config(
         if (maxXml < 1024 || maxXml > (64 << 20)) {
             throw new ConfigException("max-xml-body: between 1KiB and 64MiB, got " + maxXml);
         }
+        int infinityLimit = nonNegativeInt("propfind-infinity-limit", v.get("propfind-infinity-limit"));
         Map<String, String> discord = new LinkedHashMap<>();
         for (String key : DISCORD_KEYS) {
             if (!v.get(key).isEmpty()) {
@@ -196,7 +199,7 @@ public record Config(
                 chunkSize, concurrency, buffers, readAhead, keyFile.toAbsolutePath().normalize(), passphrase, logLevel,
                 Values.bool("durable-commits", v.get("durable-commits")),
                 Values.duration("gc-grace", v.get("gc-grace")), Values.duration("gc-interval", v.get("gc-interval")),
-                (int) maxXml, positive("lock-default-timeout", v), positive("lock-max-timeout", v),
+                (int) maxXml, infinityLimit, positive("lock-default-timeout", v), positive("lock-max-timeout", v),
                 macMetadata(v.get("mac-metadata")), Values.duration("trash-retention", v.get("trash-retention")),
                 Values.duration("backup-interval", v.get("backup-interval")), Values.positiveInt("backup-keep", v.get("backup-keep")),
                 cacheSize(v.get("cache-size"), store),
@@ -246,6 +249,18 @@ public record Config(
             case "drop" -> true;
             default -> throw new ConfigException("mac-metadata: store or drop, got '" + value + "'");
         };
+    }
+
+    private static int nonNegativeInt(String key, String value) throws ConfigException {
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 0) {
+                throw new ConfigException(key + ": must be 0 or more, got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + ": '" + value + "' is not a whole number");
+        }
     }
 
     private static Duration positive(String key, Map<String, String> v) throws ConfigException {

@@ -75,6 +75,18 @@ public final class DavExchange {
         return trailingSlash;
     }
 
+    /**
+     * Marks the response as one about the collection {@code folder}: when the request named it
+     * without its trailing slash, {@code Content-Location} gives the URL with it (RFC 4918 section
+     * 5.2), so that a client does not take the folder for a file. No redirect: Windows and Finder
+     * do not follow one for PROPFIND.
+     */
+    void aboutCollection(DavPath folder) {
+        if (!trailingSlash) {
+            response.setHeader("Content-Location", folder.encoded(true));
+        }
+    }
+
     /** From now on the drive acts with these lock tokens, submitted by the request's If header. */
     void submitLockTokens(java.util.Set<String> tokens) {
         drive = drive().withLockTokens(tokens);

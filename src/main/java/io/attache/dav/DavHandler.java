@@ -77,7 +77,8 @@ abstract class DavHandler implements io.milton.http.Handler {
         if (value == null || "OPTIONS".equals(ex.method())) {
             return true;
         }
-        IfHeader header = IfHeader.parse(value);
+        // Only a LOCK refresh may name its token bare (the npm webdav library's form); see LockHandler.
+        IfHeader header = IfHeader.parse(value, "LOCK".equals(ex.method()));
         ex.submitLockTokens(header.submittedTokens());
         Map<String, IfHeader.ResourceState> states = new HashMap<>();
         for (IfHeader.Production production : header.productions()) {

@@ -8,15 +8,19 @@ package io.attache.dav;
  * @param defaultLockSeconds lock timeout when a LOCK names none
  * @param maxLockSeconds   the longest lock timeout granted (Infinite included)
  * @param dropMacMetadata  accept macOS's {@code ._*} and {@code .DS_Store} files without storing them
+ * @param propfindInfinityLimit the most files and folders a PROPFIND with Depth: infinity answers
+ *                         for (beyond: 403 {@code propfind-finite-depth}); 0 refuses every such request
  */
 public record DavSettings(int maxXmlBodyBytes, int propfindPageSize, long defaultLockSeconds, long maxLockSeconds,
-                          boolean dropMacMetadata) {
+                          boolean dropMacMetadata, int propfindInfinityLimit) {
 
-    public static final DavSettings DEFAULTS = new DavSettings(1 << 20, 1_000, 3600, 86_400, false);
+    public static final DavSettings DEFAULTS = new DavSettings(1 << 20, 1_000, 3600, 86_400, false, 100_000);
 
     public DavSettings {
-        if (maxXmlBodyBytes < 1024 || propfindPageSize < 1 || defaultLockSeconds < 1 || maxLockSeconds < 1) {
-            throw new IllegalArgumentException("maxXmlBodyBytes >= 1024, propfindPageSize >= 1, lock timeouts >= 1 s");
+        if (maxXmlBodyBytes < 1024 || propfindPageSize < 1 || defaultLockSeconds < 1 || maxLockSeconds < 1
+                || propfindInfinityLimit < 0) {
+            throw new IllegalArgumentException("maxXmlBodyBytes >= 1024, propfindPageSize >= 1, lock timeouts >= 1 s, "
+                    + "propfindInfinityLimit >= 0");
         }
     }
 }

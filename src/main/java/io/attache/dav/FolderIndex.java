@@ -18,6 +18,7 @@ final class FolderIndex {
 
     static void send(DavExchange ex, Drive drive, Entry folder) throws FsException, IOException {
         ex.status(200);
+        ex.aboutCollection(folder.path());
         ex.contentType("text/html;charset=utf-8");
         ex.setHeader("Last-Modified", HttpDates.http(folder.modified()));
         if ("HEAD".equals(ex.method())) {
@@ -28,7 +29,8 @@ final class FolderIndex {
         out.write("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + title
                 + "</title></head><body><h1>" + title + "</h1><ul>\n");
         if (!folder.path().isRoot()) {
-            out.write("<li><a href=\"../\">../</a></li>\n");
+            // Absolute, like the children's links: "../" from /a/b (no slash) would lead to /.
+            out.write("<li><a href=\"" + Xml.escapeText(folder.path().parent().encoded(true)) + "\">../</a></li>\n");
         }
         int pageSize = ex.settings().propfindPageSize();
         String after = null;

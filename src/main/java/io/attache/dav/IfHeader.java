@@ -99,6 +99,22 @@ final class IfHeader {
 
     /** @throws DavException 400 when the header does not follow the grammar */
     static IfHeader parse(String header) throws DavException {
+        return parse(header, false);
+    }
+
+    /**
+     * As {@link #parse(String)}, but with {@code bareToken} a header that is nothing but one state
+     * token, {@code opaquelocktoken:…} or {@code <opaquelocktoken:…>}, reads as {@code (<token>)}
+     * about the request URI. The npm webdav library refreshes locks that way; the caller allows it
+     * where it cannot mean anything else (a LOCK refresh), every other request stays strict.
+     *
+     * @throws DavException 400 when the header does not follow the grammar
+     */
+    static IfHeader parse(String header, boolean bareToken) throws DavException {
+        String token = bareToken ? bareStateToken(header) : null;
+        if (token != null) {
+            return new IfHeader(List.of(new Production(null, List.of(List.of(new Condition(false, token, null))))));
+        }
         Parser p = new Parser(header);
         List<Production> productions = new ArrayList<>();
         Boolean tagged = null;
@@ -131,6 +147,19 @@ final class IfHeader {
             throw bad(header, "is empty");
         }
         return new IfHeader(List.copyOf(productions));
+    }
+
+    /** The token when {@code header} is one state token, bare or in angle brackets; else null. */
+    static String bareStateToken(String header) {
+        String value = header.trim();
+        String token = value.startsWith("<") && value.endsWith(">") ? value.substring(1, value.length() - 1).trim() : value;
+        boolean stateToken = token.regionMatches(true, 0, "opaquelocktoken:", 0, 16)
+                || token.regionMatches(true, 0, "urn:uuid:", 0, 9);
+        for (int i = 0; i < token.length() && stateToken; i++) {
+            char c = token.charAt(i);
+            stateToken = c > ' ' && c != '<' && c != '>' && c != '(' && c != ')' && c != '[' && c != ']';
+        }
+        return stateToken ? token : null;
     }
 
     private static DavException bad(String header, String why) {

@@ -5,6 +5,7 @@ import io.attache.fs.LockInfo;
 import io.attache.fs.Quota;
 
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -15,7 +16,9 @@ import java.util.Set;
  * <p>{@code allprop} returns the RFC 4918 properties except {@code supportedlock}, which is the
  * same on every resource and available by name or {@code propname}: leaving its 240 bytes out of
  * every entry is what keeps a listing of 2,000 files under Windows' 1,000,000-byte limit. Quota
- * properties are returned by name only, as RFC 4331 asks.
+ * properties are returned by name only, as RFC 4331 asks, and on collections only: they describe
+ * the space of the user's tree, and clients such as davix show them as a file's size when a file
+ * has them.
  */
 final class LiveProperties {
 
@@ -30,18 +33,22 @@ final class LiveProperties {
     static final PropertyName QUOTA_AVAILABLE = PropertyName.dav("quota-available-bytes");
     static final PropertyName LOCKDISCOVERY = PropertyName.dav("lockdiscovery");
     static final PropertyName SUPPORTEDLOCK = PropertyName.dav("supportedlock");
+    /** ownCloud's: a file's checksums, which rclone's owncloud and nextcloud modes compare instead of downloading. */
+    static final String OWNCLOUD = "http://owncloud.org/ns";
+    static final PropertyName CHECKSUMS = new PropertyName(OWNCLOUD, "checksums");
 
     /** In the order allprop writes them. */
     private static final List<PropertyName> FILE_ALLPROP = List.of(
             RESOURCETYPE, GETCONTENTLENGTH, GETLASTMODIFIED, CREATIONDATE, GETETAG, GETCONTENTTYPE, LOCKDISCOVERY);
     private static final List<PropertyName> FOLDER_ALLPROP = List.of(RESOURCETYPE, GETLASTMODIFIED, CREATIONDATE,
-            LOCKDISCOVERY);
+            GETETAG, LOCKDISCOVERY);
     private static final List<PropertyName> FILE_NAMES = List.of(RESOURCETYPE, GETCONTENTLENGTH, GETLASTMODIFIED,
-            CREATIONDATE, GETETAG, GETCONTENTTYPE, LOCKDISCOVERY, SUPPORTEDLOCK, QUOTA_USED, QUOTA_AVAILABLE);
+            CREATIONDATE, GETETAG, GETCONTENTTYPE, LOCKDISCOVERY, SUPPORTEDLOCK, CHECKSUMS);
     private static final List<PropertyName> FOLDER_NAMES = List.of(RESOURCETYPE, GETLASTMODIFIED, CREATIONDATE,
-            LOCKDISCOVERY, SUPPORTEDLOCK, QUOTA_USED, QUOTA_AVAILABLE);
-    private static final Set<PropertyName> PROTECTED = Set.copyOf(FILE_NAMES);
+            GETETAG, LOCKDISCOVERY, SUPPORTEDLOCK, QUOTA_USED, QUOTA_AVAILABLE);
+    private static final Set<PropertyName> FILE_NAME_SET = Set.copyOf(FILE_NAMES);
     private static final Set<PropertyName> FOLDER_NAME_SET = Set.copyOf(FOLDER_NAMES);
+    private static final Set<PropertyName> PROTECTED = union(FILE_NAME_SET, FOLDER_NAME_SET);
 
     private LiveProperties() {
     }
@@ -60,11 +67,21 @@ final class LiveProperties {
     }
 
     static boolean isLiveOnFile(PropertyName name) {
-        return PROTECTED.contains(name);
+        return FILE_NAME_SET.contains(name);
     }
 
     static boolean isLiveOnFolder(PropertyName name) {
         return FOLDER_NAME_SET.contains(name);
+    }
+
+    /** True for a live property that some resources of its kind have and others not: ask {@link #has}. */
+    static boolean isConditional(PropertyName name) {
+        return CHECKSUMS.equals(name);
+    }
+
+    /** Whether {@code entry} has the live property {@code name} that its kind of resource can have. */
+    static boolean has(PropertyName name, Entry entry) {
+        return !CHECKSUMS.equals(name) || entry.checksums() != null;
     }
 
     /**
@@ -74,6 +91,14 @@ final class LiveProperties {
      * @return false when it is not a live property of this resource
      */
     static boolean write(MultistatusWriter out, PropertyName name, Entry entry, Context context) throws IOException {
+        if (CHECKSUMS.equals(name)) {
+            if (entry.folder() || entry.checksums() == null) {
+                return false;
+            }
+            // The values are letters, digits and ':': nothing to escape.
+            out.propertyXml(OWNCLOUD, "checksums", "<N:checksum>" + entry.checksums() + "</N:checksum>");
+            return true;
+        }
         if (!Xml.DAV.equals(name.namespace())) {
             return false;
         }
@@ -101,8 +126,16 @@ final class LiveProperties {
             }
             case "lockdiscovery" -> out.propertyXml(Xml.DAV, "lockdiscovery", LockXml.discovery(context.locks(entry)));
             case "supportedlock" -> out.propertyXml(Xml.DAV, "supportedlock", LockXml.SUPPORTED);
-            case "quota-used-bytes" -> out.property(Xml.DAV, "quota-used-bytes", Long.toString(context.quota().usedBytes()));
+            case "quota-used-bytes" -> {
+                if (!entry.folder()) {
+                    return false;
+                }
+                out.property(Xml.DAV, "quota-used-bytes", Long.toString(context.quota().usedBytes()));
+            }
             case "quota-available-bytes" -> {
+                if (!entry.folder()) {
+                    return false;
+                }
                 Long available = context.quota().availableBytes();
                 // RFC 4331: without a quota, report what could be stored; the store sets no limit, so say 1 PiB.
                 out.property(Xml.DAV, "quota-available-bytes", Long.toString(available == null ? UNLIMITED : available));
@@ -112,6 +145,12 @@ final class LiveProperties {
             }
         }
         return true;
+    }
+
+    private static Set<PropertyName> union(Set<PropertyName> a, Set<PropertyName> b) {
+        Set<PropertyName> all = new HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     /** What some live properties need beyond the entry: fetched at most once per request. */

@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * LOCK (RFC 4918 section 9.10): a new exclusive or shared write lock with Depth 0 or infinity,
  * on an existing resource or on an unmapped URL (which becomes an empty locked file, 201); or,
- * without a body, a refresh of the lock whose token the If header submits.
+ * without a body, a refresh of the lock whose token the If header submits. The npm webdav library
+ * refreshes with its lockinfo body and the token bare in the If header ({@code If: token}), a
+ * form no other request has: that too is a refresh.
  */
 final class LockHandler extends DavHandler {
 
@@ -34,8 +36,9 @@ final class LockHandler extends DavHandler {
             ex.sendText(condition, "precondition failed");
             return;
         }
-        if (body.length == 0) {
-            if (ex.header("If") == null) {
+        String ifHeader = ex.header("If");
+        if (body.length == 0 || (ifHeader != null && IfHeader.bareStateToken(ifHeader) != null)) {
+            if (ifHeader == null) {
                 throw new DavException(400, "a LOCK without a body refreshes a lock and needs its token in an If header");
             }
             LockInfo refreshed = drive.locking().refresh(ex.path(), timeout);
@@ -86,6 +89,9 @@ final class LockHandler extends DavHandler {
         xml.append("</D:lockdiscovery></D:prop>");
         byte[] body = xml.toString().getBytes(StandardCharsets.UTF_8);
         ex.status(status);
+        if (lock.rootIsFolder() && lock.root().equals(ex.path())) {
+            ex.aboutCollection(lock.root());
+        }
         if (newLock) {
             ex.setHeader("Lock-Token", "<" + lock.token() + ">");
         }

@@ -18,6 +18,7 @@ final class MkcolHandler extends DavHandler {
             throw new DavException(415, "MKCOL with a body is not supported");
         }
         ex.drive().mkdir(ex.path());
+        ex.aboutCollection(ex.path());
         ex.status(201);
         ex.contentLength(0);
     }

@@ -9,16 +9,23 @@ import io.attache.fs.Quota;
 import io.attache.fs.StoredProperty;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * PROPFIND with Depth 0 or 1 (infinity is refused with {@code propfind-finite-depth}). The answer
- * is streamed: a folder's children are read a page at a time and written as they come.
+ * PROPFIND with Depth 0, 1 or infinity. The answer is streamed: a folder's children are read a
+ * page at a time and written as they come. Depth: infinity (also a missing Depth, RFC 4918
+ * section 9.1) walks the tree remembering one name per level, for trees of at most the configured
+ * number of entries; larger ones are refused with {@code propfind-finite-depth}.
  */
 final class PropfindHandler extends DavHandler {
+
+    static final int INFINITY = Integer.MAX_VALUE;
 
     @Override
     public String[] getMethods() {
@@ -32,6 +39,16 @@ final class PropfindHandler extends DavHandler {
         PropfindRequest request = PropfindRequest.parse(body.length == 0 || isBlank(body) ? null : Xml.parse(body));
         Drive drive = ex.drive();
         Entry target = drive.get(ex.path());
+        if (target.folder()) {
+            ex.aboutCollection(target.path());
+        }
+        if (depth == INFINITY && target.folder()) {
+            int limit = ex.settings().propfindInfinityLimit();
+            if (limit == 0 || drive.countBelow(target, limit) > limit) {
+                throw new DavException(403, "PROPFIND with Depth: infinity answers for at most " + limit
+                        + " files and folders; list level by level with Depth: 1", "propfind-finite-depth");
+            }
+        }
 
         ex.status(207);
         ex.contentType("application/xml;charset=utf-8");
@@ -40,7 +57,43 @@ final class PropfindHandler extends DavHandler {
             writeEntry(out, drive, target, request, context);
             if (depth == 1 && target.folder()) {
                 writeChildren(out, drive, target, request, context, ex.settings().propfindPageSize());
+            } else if (depth == INFINITY && target.folder()) {
+                writeTree(out, drive, target, request, context, ex.settings().propfindPageSize());
             }
+        }
+    }
+
+    /**
+     * Everything below {@code root}, depth first: a folder's children page by page, then its
+     * subfolders one at a time, each found by an index seek after the last one visited. Only the
+     * folders being walked are remembered, with one name each, so memory grows with the depth of
+     * the tree (at most {@link DavPath#MAX_DEPTH}) and one page, never with its size.
+     */
+    private static void writeTree(MultistatusWriter out, Drive drive, Entry root, PropfindRequest request,
+                                  Context context, int pageSize) throws FsException, IOException {
+        Deque<Level> open = new ArrayDeque<>();
+        writeChildren(out, drive, root, request, context, pageSize);
+        open.push(new Level(root));
+        while (!open.isEmpty()) {
+            Level level = open.peek();
+            Optional<Entry> next = drive.nextSubfolder(level.folder, level.after);
+            if (next.isEmpty()) {
+                open.pop();
+                continue;
+            }
+            level.after = next.get().name();
+            writeChildren(out, drive, next.get(), request, context, pageSize);
+            open.push(new Level(next.get()));
+        }
+    }
+
+    /** A folder being walked and the last of its subfolders entered. */
+    private static final class Level {
+        final Entry folder;
+        String after;
+
+        Level(Entry folder) {
+            this.folder = folder;
         }
     }
 
@@ -92,7 +145,9 @@ final class PropfindHandler extends DavHandler {
     private static void propname(MultistatusWriter out, Entry entry, List<StoredProperty> dead) throws IOException {
         out.startPropstat();
         for (PropertyName name : LiveProperties.names(entry)) {
-            out.propertyXml(name.namespace(), name.name(), null);
+            if (LiveProperties.has(name, entry)) {
+                out.propertyXml(name.namespace(), name.name(), null);
+            }
         }
         for (StoredProperty p : dead) {
             out.propertyXml(p.namespace(), p.name(), null);
@@ -115,7 +170,7 @@ final class PropfindHandler extends DavHandler {
         for (int i = 0; i < names.size(); i++) {
             PropertyName name = names.get(i);
             StoredProperty stored = byName.isEmpty() ? null : byName.get(name);
-            if (stored == null && !request.isLive(i, entry.folder())) {
+            if (stored == null && !request.isLive(i, entry)) {
                 if (missing == null) {
                     missing = new ArrayList<>();
                 }
@@ -145,8 +200,8 @@ final class PropfindHandler extends DavHandler {
     }
 
     static int depth(String header) throws DavException {
-        if (header == null || header.equalsIgnoreCase("infinity")) {
-            throw new DavException(403, "PROPFIND with Depth: infinity is not supported", "propfind-finite-depth");
+        if (header == null || header.trim().equalsIgnoreCase("infinity")) {
+            return INFINITY;
         }
         return switch (header.trim()) {
             case "0" -> 0;

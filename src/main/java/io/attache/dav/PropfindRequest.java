@@ -1,5 +1,7 @@
 package io.attache.dav;
 
+import io.attache.fs.Entry;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +20,7 @@ final class PropfindRequest {
     private final List<PropertyName> names;
     private final boolean[] liveOnFile;
     private final boolean[] liveOnFolder;
+    private final boolean[] conditional;
     private final boolean liveOnly;
 
     PropfindRequest(Kind kind, List<PropertyName> names) {
@@ -25,10 +28,12 @@ final class PropfindRequest {
         this.names = List.copyOf(names);
         this.liveOnFile = new boolean[this.names.size()];
         this.liveOnFolder = new boolean[this.names.size()];
+        this.conditional = new boolean[this.names.size()];
         boolean allLive = true;
         for (int i = 0; i < this.names.size(); i++) {
             liveOnFile[i] = LiveProperties.isLiveOnFile(this.names.get(i));
             liveOnFolder[i] = LiveProperties.isLiveOnFolder(this.names.get(i));
+            conditional[i] = LiveProperties.isConditional(this.names.get(i));
             allLive &= liveOnFile[i];
         }
         this.liveOnly = kind == Kind.PROP && allLive;
@@ -42,9 +47,10 @@ final class PropfindRequest {
         return names;
     }
 
-    /** Whether {@code names().get(i)} is a live property of a folder ({@code folder}) or of a file. */
-    boolean isLive(int i, boolean folder) {
-        return folder ? liveOnFolder[i] : liveOnFile[i];
+    /** Whether {@code names().get(i)} is a live property of {@code entry}. */
+    boolean isLive(int i, Entry entry) {
+        boolean kind = entry.folder() ? liveOnFolder[i] : liveOnFile[i];
+        return kind && (!conditional[i] || LiveProperties.has(names.get(i), entry));
     }
 
     /** Interprets a parsed body; an empty body means allprop. */
@@ -55,8 +61,8 @@ final class PropfindRequest {
         if (!root.is(Xml.DAV, "propfind")) {
             throw new DavException(400, "PROPFIND body must be a DAV:propfind element");
         }
-        List<XmlElement> parts = root.elements();
-        XmlElement first = parts.stream().filter(e -> Xml.DAV.equals(e.namespace())).findFirst()
+        // RFC 4918 section 17: elements a server does not know are ignored, in any namespace.
+        XmlElement first = root.elements().stream().filter(PropfindRequest::isRequestKind).findFirst()
                 .orElseThrow(() -> new DavException(400, "DAV:propfind needs allprop, propname or prop"));
         switch (first.name()) {
             case "allprop" -> {
@@ -74,8 +80,13 @@ final class PropfindRequest {
                 }
                 return new PropfindRequest(Kind.PROP, names);
             }
-            default -> throw new DavException(400, "unknown PROPFIND element DAV:" + first.name());
+            default -> throw new IllegalStateException("not a kind of PROPFIND: " + first.name());
         }
+    }
+
+    private static boolean isRequestKind(XmlElement e) {
+        return Xml.DAV.equals(e.namespace()) && (e.name().equals("allprop") || e.name().equals("propname")
+                || e.name().equals("prop"));
     }
 
     /** True when answering needs no dead property (a named request for live properties only). */

@@ -37,6 +37,9 @@ final class ProppatchHandler extends DavHandler {
             return;
         }
 
+        if (entry.folder()) {
+            ex.aboutCollection(entry.path());
+        }
         boolean refused = operations.stream().anyMatch(ProppatchHandler::isProtected);
         if (!refused) {
             ex.drive().patch(ex.path(), new PropertyPatch(operations, newModified(operations)));

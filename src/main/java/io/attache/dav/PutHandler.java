@@ -1,18 +1,28 @@
 package io.attache.dav;
 
+import io.attache.fs.Checksums;
 import io.attache.fs.Drive;
 import io.attache.fs.Entry;
 import io.attache.fs.FsException;
+import io.attache.fs.Upload;
 import io.attache.fs.WriteResult;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * PUT: the body streams straight into the chunk pipeline, whatever its framing (Content-Length,
  * or chunked with Finder's {@code X-Expected-Entity-Length}); the answer, 201 or 204, is sent only
  * after the new version is committed. A missing parent is a 409 and nothing of the body is read.
  * macOS metadata files are stored like any file, or by configuration accepted and dropped.
+ *
+ * <p>Sync clients' ownCloud headers: {@code X-OC-Mtime} (seconds since 1970) sets the file's
+ * modification time, acknowledged with {@code X-OC-MTime: accepted}; {@code OC-Checksum}
+ * ({@code SHA1:<hex>}, {@code MD5:} or {@code SHA256:}) is verified against the bytes received
+ * (400 and nothing stored when they differ) and kept, with SHA1 and MD5, for {@code oc:checksums}.
  */
 final class PutHandler extends DavHandler {
 
@@ -43,11 +53,51 @@ final class PutHandler extends DavHandler {
             ex.sendText(condition, "precondition failed");
             return;
         }
-        WriteResult result = drive.write(ex.path(), ex.body(), ex.header("Content-Type"));
+        String checksum = ex.header("OC-Checksum");
+        Upload upload = new Upload(ex.header("Content-Type"), ocMtime(ex.header("X-OC-Mtime")),
+                checksum == null || checksum.isBlank() ? null : Checksums.parse(checksum), declaredLength(ex));
+        WriteResult result = drive.upload(ex.path(), ex.body(), upload);
+        if (upload.modified() != null) {
+            ex.setHeader("X-OC-MTime", "accepted");
+        }
         ex.setHeader("ETag", result.entry().etag());
         ex.status(result.created() ? 201 : 204);
         ex.contentLength(0);
     }
+
+    /** Content-Length, or Finder's X-Expected-Entity-Length with a chunked body; -1 when neither is usable. */
+    static long declaredLength(DavExchange ex) {
+        long length = ex.servletRequest().getContentLengthLong();
+        if (length >= 0) {
+            return length;
+        }
+        String expected = ex.header("X-Expected-Entity-Length");
+        try {
+            return expected == null ? -1 : Math.max(-1, Long.parseLong(expected.trim()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The modification time an {@code X-OC-Mtime} header asks for: seconds since 1970, possibly
+     * with a fraction (kept to the millisecond); null without the header.
+     */
+    static Instant ocMtime(String header) throws DavException {
+        if (header == null) {
+            return null;
+        }
+        Matcher m = SECONDS.matcher(header.trim());
+        if (!m.matches()) {
+            throw new DavException(400, "X-OC-Mtime must be seconds since 1970, like 1700000000, not '" + header + "'");
+        }
+        Instant seconds = Instant.ofEpochSecond(Long.parseLong(m.group(1)));
+        String fraction = m.group(2) == null ? "" : m.group(2);
+        return seconds.plusMillis(fraction.isEmpty() ? 0 : Long.parseLong((fraction + "00").substring(0, 3)));
+    }
+
+    /** Up to year 33658 and a fraction; no sign, no exponent. */
+    private static final Pattern SECONDS = Pattern.compile("(\\d{1,12})(?:\\.(\\d{0,9}))?");
 
     /** AppleDouble companions ({@code ._name}) and Finder's folder settings ({@code .DS_Store}). */
     static boolean isMacMetadata(DavExchange ex) {

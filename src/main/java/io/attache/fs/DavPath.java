@@ -14,6 +14,11 @@ import java.util.List;
  * A normalised path inside one user's tree: a list of decoded names, the root being empty. Parsed
  * once from the raw (percent-encoded) request path and never re-interpreted, so no encoding
  * trick ({@code ..}, {@code %2e%2e}, {@code %2f}, {@code %00}) can name anything outside the tree.
+ *
+ * <p>The name rule, the same for request paths, Destination headers and If-header tags: a name
+ * is any valid UTF-8 text but NUL and '/', except "." and "..", up to {@link #MAX_NAME_BYTES}
+ * bytes; control characters, backslashes and anything else Linux or macOS allow in a file name
+ * are ordinary characters. Empty segments ({@code //}) are dropped, as Apache does.
  */
 public final class DavPath {
 
@@ -70,8 +75,11 @@ public final class DavPath {
         if (name.isEmpty() || name.equals(".") || name.equals("..")) {
             throw new FsException.BadRequest("'" + name + "' is not a valid name");
         }
-        if (name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
-            throw new FsException.BadRequest("a name may not contain '/' or NUL");
+        if (name.indexOf('\0') >= 0) {
+            throw new FsException.BadRequest("a name may not contain NUL (%00)");
+        }
+        if (name.indexOf('/') >= 0) {
+            throw new FsException.BadRequest("a name may not contain '/' (%2F)");
         }
         if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
             throw new FsException.BadRequest("name longer than " + MAX_NAME_BYTES + " bytes");
@@ -154,7 +162,10 @@ public final class DavPath {
         return names.hashCode();
     }
 
-    /** The decoded form, for messages and logs. */
+    /**
+     * The decoded form, for messages. A name may hold any character but NUL and '/', CR and LF
+     * included, so a log line must escape it (or log {@link #encoded} instead).
+     */
     @Override
     public String toString() {
         return "/" + String.join("/", names);

@@ -1,5 +1,6 @@
 package io.attache.fs;
 
+import io.attache.meta.Changes;
 import io.attache.meta.Locks;
 import io.attache.meta.Node;
 import io.attache.meta.Nodes;
@@ -14,6 +15,7 @@ import io.attache.store.StoreException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -99,6 +101,27 @@ public final class Drive {
         });
     }
 
+    /**
+     * The first subfolder of {@code folder} after {@code afterName} in name order ({@code null}:
+     * the first of all), found by one index seek however many files lie between: a tree is walked
+     * by remembering one name per level.
+     */
+    public Optional<Entry> nextSubfolder(Entry folder, String afterName) throws FsException {
+        return fs.read(c -> {
+            List<Node> next = Nodes.subfolders(c, userId, folder.id(), afterName, 1);
+            return next.isEmpty() ? Optional.empty()
+                    : Optional.of(FileService.entry(next.get(0), childPath(folder.path(), next.get(0).name())));
+        });
+    }
+
+    /** How many files and folders are below {@code folder}; a tree larger than {@code limit} is counted only up to {@code limit + 1}. */
+    public long countBelow(Entry folder, long limit) throws FsException {
+        if (!folder.folder()) {
+            return 0;
+        }
+        return fs.read(c -> Nodes.countBelow(c, folder.id(), limit + 1));
+    }
+
     public Entry mkdir(DavPath path) throws FsException {
         long now = fs.now();
         return fs.write(c -> {
@@ -111,16 +134,27 @@ public final class Drive {
             }
             locks.requireForMembership(c, path, now);
             long id = Nodes.insertFolder(c, userId, parent.id(), path.name(), now);
+            Changes.mark(c, id, Changes.next(c, userId));
             return FileService.entry(Nodes.byId(c, id).orElseThrow(), path);
         });
+    }
+
+    /** {@link #upload} of a body with nothing but a content type (or null). */
+    public WriteResult write(DavPath path, InputStream body, String contentType) throws FsException, IOException {
+        return upload(path, body, Upload.of(contentType));
     }
 
     /**
      * Stores {@code body} as the content of the file at {@code path}, creating or replacing it. The
      * content is stored completely first; then one transaction makes it the file's version. A
      * failure at any point leaves the file as it was.
+     *
+     * <p>When the upload announces checksums, SHA1, MD5 and the announced ones are computed as the
+     * body streams into the pipeline, with no second pass; content whose checksums differ is
+     * refused (400) and its chunks abandoned like those of any failed write. The checksums are
+     * kept with the version. The modification time is the upload's, if it names one.
      */
-    public WriteResult write(DavPath path, InputStream body, String contentType) throws FsException, IOException {
+    public WriteResult upload(DavPath path, InputStream body, Upload upload) throws FsException, IOException {
         if (path.isRoot()) {
             throw new FsException.NotAllowed("cannot write content to the root folder");
         }
@@ -131,19 +165,28 @@ public final class Drive {
             requireWritable(c, path, existing, started);
             return roomFor(c, existing.map(Node::size).orElse(0L));
         });
+        Map<String, MessageDigest> digests = upload.checksums() == null ? Map.of() : upload.checksums().newDigests();
         Content content;
         try {
-            content = fs.writer().write(body, room);
+            content = fs.writer().write(digests.isEmpty() ? body : new DigestingInputStream(body, digests.values()), room,
+                    upload.length());
         } catch (SizeLimitExceededException e) {
             throw new FsException.InsufficientStorage("the file does not fit in the quota");
         } catch (StoreException e) {
             throw new FsException.Unavailable("the chunk store failed: " + e.getMessage(), e);
         }
-        String type = ContentTypes.fromRequest(contentType);
+        Checksums checksums = digests.isEmpty() ? null : Checksums.of(digests);
+        String type = ContentTypes.fromRequest(upload.contentType());
         long now = fs.now();
+        long modified = upload.modified() == null ? now : upload.modified().toEpochMilli();
         fs.gate().enter();
         try {
-            WriteResult result = fs.write(c -> commit(c, path, content, type, now));
+            String mismatches = checksums == null ? "" : checksums.mismatches(upload.checksums());
+            if (!mismatches.isEmpty()) {
+                throw new FsException.BadRequest("the body does not have the " + mismatches + " that OC-Checksum announces; "
+                        + "received " + content.size() + " bytes with " + checksums);
+            }
+            WriteResult result = fs.write(c -> commit(c, path, content, new Stored(type, modified, checksums), now));
             fs.committed();
             return result;
         } catch (FsException | RuntimeException e) {
@@ -154,12 +197,16 @@ public final class Drive {
         }
     }
 
-    private WriteResult commit(Connection c, DavPath path, Content content, String type, long now)
+    /** What a new version records besides its content. */
+    record Stored(String contentType, long modified, Checksums checksums) {
+    }
+
+    private WriteResult commit(Connection c, DavPath path, Content content, Stored stored, long now)
             throws SQLException, FsException {
         Node parent = parentFolder(c, path);
         Optional<Node> existing = Nodes.child(c, parent.id(), path.name());
         requireWritable(c, path, existing, now);
-        return storeVersion(c, path, parent, existing, content, type, now);
+        return storeVersion(c, path, parent, existing, content, stored, now);
     }
 
     /** Writing a file needs the locks of the file when it exists, of its folder's membership when not. */
@@ -176,21 +223,24 @@ public final class Drive {
     }
 
     WriteResult storeVersion(Connection c, DavPath path, Node parent, Optional<Node> existing, Content content,
-                                     String type, long now) throws SQLException, FsException {
+                             Stored stored, long now) throws SQLException, FsException {
         long replaced = existing.map(Node::size).orElse(0L);
         if (roomFor(c, replaced) < content.size()) {
             throw new FsException.InsufficientStorage("the file does not fit in the quota");
         }
         long versionId = Versions.insert(c, content.contentId(), content.size(), content.chunkSize(),
-                content.wrappedKey(), content.chunks().size(), now);
+                content.wrappedKey(), content.chunks().size(),
+                stored.checksums() == null ? null : stored.checksums().toString(), now);
         long nodeId;
         if (existing.isPresent()) {
             nodeId = existing.get().id();
-            Nodes.setVersion(c, nodeId, versionId, type, now);
+            Nodes.setVersion(c, nodeId, versionId, stored.contentType(), stored.modified());
             Versions.release(c, existing.get().versionId(), now);
         } else {
-            nodeId = Nodes.insertFile(c, userId, parent.id(), path.name(), versionId, type, now);
+            nodeId = Nodes.insertFile(c, userId, parent.id(), path.name(), versionId, stored.contentType(), now,
+                    stored.modified());
         }
+        Changes.mark(c, nodeId, Changes.next(c, userId));
         Users.addUsedBytes(c, userId, content.size() - replaced);
         return new WriteResult(FileService.entry(Nodes.byId(c, nodeId).orElseThrow(), path), existing.isEmpty());
     }
@@ -219,6 +269,7 @@ public final class Drive {
                 throw new FsException.Forbidden("the root folder cannot be deleted");
             }
             locks.requireForTree(c, path, now);
+            Changes.mark(c, node.parentId(), Changes.next(c, userId));
             if (fs.trash().enabled()) {
                 fs.trash().put(c, userId, node, path, now);
             } else {
@@ -246,6 +297,10 @@ public final class Drive {
                 throw new FsException.InsufficientStorage("the copy does not fit in the quota");
             }
             Users.addUsedBytes(c, userId, copied);
+            long copy = Nodes.child(c, parent.id(), to.name()).orElseThrow().id();
+            long change = Changes.next(c, userId);
+            Changes.markBelow(c, copy, change);
+            Changes.mark(c, copy, change);
             return created;
         });
     }
@@ -262,7 +317,10 @@ public final class Drive {
             Node parent = parentFolder(c, to);
             locks.requireForTree(c, from, now);
             boolean created = clearDestination(c, parent, to, overwrite, now);
+            long change = Changes.next(c, userId);
+            Changes.mark(c, source.parentId(), change);
             Nodes.move(c, source.id(), parent.id(), to.name());
+            Changes.mark(c, source.id(), change);
             Locks.deleteTree(c, userId, from.toString());
             return created;
         });
@@ -293,6 +351,7 @@ public final class Drive {
             if (patch.newModified() != null) {
                 Nodes.setModified(c, node.id(), patch.newModified().toEpochMilli());
             }
+            Changes.mark(c, node.id(), Changes.next(c, userId));
             return null;
         });
     }
@@ -369,11 +428,13 @@ public final class Drive {
     private long copyNode(Connection c, Node n, long parentId, String name, long now, Map<Long, Long> copies)
             throws SQLException {
         long id;
+        // A copy is a new resource (created now) with the same content, modified when the original was.
         if (n.isFolder()) {
             id = Nodes.insertFolder(c, userId, parentId, name, now);
+            Nodes.setModified(c, id, n.modifiedAt());
         } else {
             Versions.addReference(c, n.versionId());
-            id = Nodes.insertFile(c, userId, parentId, name, n.versionId(), n.contentType(), now);
+            id = Nodes.insertFile(c, userId, parentId, name, n.versionId(), n.contentType(), now, n.modifiedAt());
         }
         Properties.copyAll(c, n.id(), id);
         copies.put(n.id(), id);

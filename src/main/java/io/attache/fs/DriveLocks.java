@@ -80,7 +80,7 @@ public final class DriveLocks {
                 }
                 Node parent = drive.parentFolder(c, path);
                 locks.requireForMembership(c, path, now);
-                drive.storeVersion(c, path, parent, Optional.empty(), empty, null, now);
+                drive.storeVersion(c, path, parent, Optional.empty(), empty, new Drive.Stored(null, now, null), now);
             }
             locks.requireCompatible(c, path, request, now);
             boolean folder = !created && node.get().isFolder();

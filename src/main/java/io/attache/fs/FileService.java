@@ -124,7 +124,7 @@ public final class FileService {
     static Entry entry(Node node, DavPath path) {
         return new Entry(node.id(), path, node.isFolder(), node.isFolder() ? 0 : node.size(), node.etag(),
                 node.contentType(),
-                instant(node.createdAt()), instant(node.modifiedAt()));
+                instant(node.createdAt()), instant(node.modifiedAt()), node.checksums());
     }
 
     <T> T read(Work<T> work) throws FsException {

@@ -1,5 +1,6 @@
 package io.attache.fs;
 
+import io.attache.meta.Changes;
 import io.attache.meta.Database;
 import io.attache.meta.Locks;
 import io.attache.meta.Node;
@@ -84,6 +85,7 @@ public final class TrashBin {
             Node parent = folders(c, item.ownerId(), original.parent(), now);
             String name = freeName(c, parent.id(), original.name());
             Nodes.move(c, item.nodeId(), parent.id(), name);
+            Changes.mark(c, item.nodeId(), Changes.next(c, item.ownerId()));
             Trash.delete(c, id);
             return original.parent().child(name);
         });

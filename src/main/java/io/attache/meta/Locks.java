@@ -69,7 +69,7 @@ public final class Locks {
             p.setLong(1, ownerId);
             p.setLong(2, now);
             p.setString(3, path);
-            p.setInt(4, prefix.length());
+            p.setInt(4, characters(prefix));
             p.setString(5, prefix);
             return all(p);
         }
@@ -108,10 +108,15 @@ public final class Locks {
                 + "OR substr(path, 1, ?) = ?)")) {
             p.setLong(1, ownerId);
             p.setString(2, path);
-            p.setInt(3, prefix.length());
+            p.setInt(3, characters(prefix));
             p.setString(4, prefix);
             p.executeUpdate();
         }
+    }
+
+    /** SQL's substr counts characters, where a Java length counts UTF-16 units: two for U+1F642. */
+    private static int characters(String s) {
+        return s.codePointCount(0, s.length());
     }
 
     public static void deleteAllOf(Connection c, long ownerId) throws SQLException {

@@ -23,7 +23,8 @@ final class Migrations {
             "V1__initial.sql",
             "V2__locks.sql",
             "V3__trash.sql",
-            "V5__packs.sql");
+            "V5__packs.sql",
+            "V6__client_metadata.sql");
 
     private Migrations() {
     }

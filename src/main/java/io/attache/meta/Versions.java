@@ -22,18 +22,20 @@ public final class Versions {
      * Records a complete version with one reference; its chunks are the pending blobs the write
      * recorded under {@code contentId}, which become the version's blobs in this transaction.
      *
+     * @param checksums the content's checksums in ownCloud's notation, or null
      * @throws SQLException when the write did not record exactly {@code chunkCount} blobs
      */
     public static long insert(Connection c, byte[] contentId, long size, int chunkSize, byte[] wrappedKey,
-                              int chunkCount, long now) throws SQLException {
+                              int chunkCount, String checksums, long now) throws SQLException {
         long id;
         try (PreparedStatement p = c.prepareStatement("INSERT INTO version (content_id, size, chunk_size, wrapped_key, "
-                + "ref_count, created_at) VALUES (?, ?, ?, ?, 1, ?)", PreparedStatement.RETURN_GENERATED_KEYS)) {
+                + "ref_count, created_at, checksums) VALUES (?, ?, ?, ?, 1, ?, ?)", PreparedStatement.RETURN_GENERATED_KEYS)) {
             p.setBytes(1, contentId);
             p.setLong(2, size);
             p.setInt(3, chunkSize);
             p.setBytes(4, wrappedKey);
             p.setLong(5, now);
+            p.setString(6, checksums);
             p.executeUpdate();
             try (ResultSet keys = p.getGeneratedKeys()) {
                 keys.next();

@@ -17,15 +17,41 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
+import java.util.EnumSet;
+
 /**
  * The embedded Jetty server: an HTTP connector, optionally an HTTPS one, and one servlet at the
  * root. Jetty is configured for WebDAV rather than for web forms: only POST bodies are parsed as
  * forms (a PUT declared as {@code application/x-www-form-urlencoded} must reach the file intact),
- * and {@code %25} is allowed in paths so that names containing '%' work.
+ * request paths reach the servlet as sent (see {@link #PATHS_AS_SENT}), and what Jetty itself
+ * refuses is answered in plain text.
  */
 public final class AttacheServer implements AutoCloseable {
 
     private static final long IDLE_TIMEOUT_MS = 120_000;
+
+    /**
+     * Every path violation Jetty knows is allowed, so that request paths reach the servlet as
+     * sent. Jetty's default refuses with an empty 400 what a file name may hold on Linux and macOS
+     * ({@code %5C}, {@code %01}-{@code %1F}, {@code %7F}) and what clients send by mistake
+     * ({@code //}). The servlet never uses Jetty's decoded path: it parses the raw one once with
+     * {@link io.attache.fs.DavPath}, the parser of the Destination header too, which refuses what
+     * no name may be ({@code %2F}, {@code ..}, bad UTF-8) with a 400 that says why. Only
+     * {@code %00} and broken {@code %} escapes Jetty's URI parser refuses itself, answered by
+     * {@link PlainErrorHandler}.
+     */
+    static final UriCompliance PATHS_AS_SENT = UriCompliance.from(EnumSet.of(
+            UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT,
+            UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT,
+            UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+            UriCompliance.Violation.AMBIGUOUS_PATH_PARAMETER,
+            UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+            UriCompliance.Violation.UTF16_ENCODINGS,
+            UriCompliance.Violation.BAD_UTF8_ENCODING,
+            UriCompliance.Violation.TRUNCATED_UTF8_ENCODING,
+            UriCompliance.Violation.BAD_PERCENT_ENCODING,
+            UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS,
+            UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS));
 
     private final Server server;
     private final HttpConfiguration http;
@@ -41,13 +67,14 @@ public final class AttacheServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setFormEncodedMethods("POST");
-        http.setUriCompliance(UriCompliance.DEFAULT.with("attache", UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+        http.setUriCompliance(PATHS_AS_SENT);
         http.setRequestHeaderSize(32 * 1024);
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
         context.addServlet(new ServletHolder("attache", new DavServlet(engine, files, users)), "/*");
         server.setHandler(context);
+        server.setErrorHandler(new PlainErrorHandler());
         server.setStopTimeout(10_000);
     }
 

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
@@ -57,7 +58,7 @@ final class DavServlet extends HttpServlet {
         try {
             path = DavExchange.pathOf(request);
         } catch (FsException.BadRequest e) {
-            response.sendError(400, e.getMessage());
+            refusePath(response, e.getMessage());
             return;
         }
         Drive drive = null;
@@ -73,6 +74,15 @@ final class DavServlet extends HttpServlet {
             // The status line is gone; cutting the connection is the only honest way to fail now.
             throw new ServletException("response aborted: " + broken, broken);
         }
+    }
+
+    /** A request path that names no valid path: 400 with the reason as plain text. */
+    private static void refusePath(HttpServletResponse response, String reason) throws IOException {
+        byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
+        response.setStatus(400);
+        response.setContentType("text/plain;charset=utf-8");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     private Optional<Account> authenticate(HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -73,6 +74,32 @@ class IfHeaderTest {
     void malformedHeadersAreRefused(String header) {
         DavException e = assertThrows(DavException.class, () -> IfHeader.parse(header));
         assertEquals(400, e.status());
+    }
+
+    @ParameterizedTest(name = "bare {0} is (<token>) where allowed")
+    @ValueSource(strings = {TOKEN, "<" + TOKEN + ">", "  " + TOKEN + "  ", "< " + TOKEN + " >",
+            "urn:uuid:11111111-2222-3333-4444-555555555555", "OpaqueLockToken:abc"})
+    void aBareStateTokenWhereAllowed(String header) throws DavException {
+        IfHeader parsed = IfHeader.parse(header, true);
+        assertEquals(1, parsed.productions().size());
+        assertNull(parsed.productions().get(0).tag());
+        String token = header.trim().replaceAll("^<\\s*|\\s*>$", "");
+        assertEquals(Set.of(token), parsed.submittedTokens());
+        assertEquals(List.of(List.of(new IfHeader.Condition(false, token, null))), parsed.productions().get(0).lists());
+        assertThrows(DavException.class, () -> IfHeader.parse(header), "strict everywhere else");
+    }
+
+    @ParameterizedTest(name = "{0} stays malformed even where bare tokens are allowed")
+    @ValueSource(strings = {"<http://host/dav/file>", "http://host/dav/file", "<" + TOKEN + "> <" + TOKEN + ">",
+            TOKEN + " " + TOKEN, TOKEN + ")", "<" + TOKEN, "[\"abc\"]", "Not " + TOKEN, "opaquelocktoken", ""})
+    void onlyOneStateTokenIsBare(String header) {
+        assertThrows(DavException.class, () -> IfHeader.parse(header, true));
+    }
+
+    @Test
+    void aWellFormedHeaderParsesTheSameWhereBareTokensAreAllowed() throws DavException {
+        String header = "<http://h/p> (<" + TOKEN + "> [\"e\"]) (Not <a:2>)";
+        assertEquals(IfHeader.parse(header).productions(), IfHeader.parse(header, true).productions());
     }
 
     @Test

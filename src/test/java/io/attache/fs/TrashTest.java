@@ -11,10 +11,12 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,6 +83,29 @@ class TrashTest {
         assertEquals(DavPath.parse("/x/y/file.txt"), trash.restore(fileItem));
         assertEquals("content", read("/x/y/file.txt"));
         assertEquals(1, trash.list("t").size(), "the folder is still in the trash");
+    }
+
+    @Test
+    void deleteAndRestoreChangeTheEntityTagsOfTheFolders() throws Exception {
+        drive.mkdir(DavPath.parse("/keep"));
+        write("/keep/f", "f");
+        String before = drive.get(DavPath.parse("/keep")).etag();
+        drive.delete(DavPath.parse("/keep/f"));
+        String deleted = drive.get(DavPath.parse("/keep")).etag();
+        String root = drive.get(DavPath.ROOT).etag();
+        assertNotEquals(before, deleted);
+        trash.restore(trash.list("t").get(0).id());
+        assertNotEquals(deleted, drive.get(DavPath.parse("/keep")).etag());
+        assertNotEquals(root, drive.get(DavPath.ROOT).etag());
+    }
+
+    @Test
+    void restoreKeepsTheModificationTime() throws Exception {
+        Instant taken = Instant.parse("2019-06-01T12:00:00Z");
+        drive.upload(DavPath.parse("/photo.jpg"), new ByteArrayInputStream(new byte[]{1, 2}), new Upload(null, taken, null));
+        drive.delete(DavPath.parse("/photo.jpg"));
+        trash.restore(trash.list("t").get(0).id());
+        assertEquals(taken, drive.get(DavPath.parse("/photo.jpg")).modified());
     }
 
     @Test

@@ -31,6 +31,7 @@ class QueryPlanTest {
     static final Map<String, String> STATEMENTS = Map.of(
             "child", Nodes.CHILD,
             "children", Nodes.LISTING_AFTER,
+            "subfolders", Nodes.SUBFOLDER_AFTER,
             "root", Nodes.PARENTLESS,
             "blobs", Blobs.OF_VERSION,
             "unused", Packs.UNUSED,
@@ -52,6 +53,7 @@ class QueryPlanTest {
     @CsvSource({
             "child,      sqlite_autoindex_node_1",
             "children,   sqlite_autoindex_node_1",
+            "subfolders, node_subfolders",
             "root,       node_roots",
             "blobs,      sqlite_autoindex_blob_1",
             "unused,     pending_blob_pack",

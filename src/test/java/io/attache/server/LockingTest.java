@@ -197,6 +197,18 @@ class LockingTest {
         }
 
         @Test
+        @DisplayName("locks below a folder are found when its name has characters beyond U+FFFF")
+        void locksBelowAFolderWithAnAstralName() throws Exception {
+            String folder = "/%F0%9F%99%82%F0%9F%99%82";
+            send("MKCOL " + folder + " HTTP/1.1");
+            put(folder + "/held", "h");
+            String token = lock(folder + "/held", "exclusive", "0");
+            assertEquals(423, send("DELETE " + folder + "/ HTTP/1.1").status(), "the member's lock protects the tree");
+            assertEquals(423, send("LOCK " + folder + "/ HTTP/1.1\nDepth: infinity", LOCKINFO.formatted("exclusive")).status());
+            assertEquals(204, send("DELETE " + folder + "/ HTTP/1.1\nIf: <" + folder + "/held> (<" + token + ">)").status());
+        }
+
+        @Test
         void lockingAFolderWithALockedMemberConflicts() throws Exception {
             send("MKCOL /p HTTP/1.1");
             put("/p/held", "h");
@@ -230,6 +242,27 @@ class LockingTest {
             assertTrue(refreshed.text().contains(token));
             assertEquals(412, send("LOCK /r HTTP/1.1\nIf: (<opaquelocktoken:other>)").status());
             assertEquals(400, send("LOCK /r HTTP/1.1").status());
+        }
+
+        @Test
+        @DisplayName("a refresh may name its token bare, as the npm webdav library does; other methods may not")
+        void aRefreshWithABareToken() throws Exception {
+            put("/b", "b");
+            String token = lock("/b", "exclusive", "0");
+            Response bare = send("LOCK /b HTTP/1.1\nTimeout: Second-700\nIf: " + token);
+            assertEquals(200, bare.status(), bare::toString);
+            assertEquals("Second-700", bare.header("Timeout"));
+            Response bracketed = send("LOCK /b HTTP/1.1\nTimeout: Second-800\nIf: <" + token + ">");
+            assertEquals(200, bracketed.status(), bracketed::toString);
+            assertEquals("Second-800", bracketed.header("Timeout"));
+            Response npm = send("LOCK /b HTTP/1.1\nTimeout: Infinite, Second-4100000000\nIf: " + token,
+                    LOCKINFO.formatted("exclusive"));
+            assertEquals(200, npm.status(), "with the lockinfo body the npm library sends along: " + npm);
+            assertTrue(npm.text().contains(token), npm::toString);
+            assertEquals("Second-7200", npm.header("Timeout"));
+            assertEquals(412, send("LOCK /b HTTP/1.1\nIf: opaquelocktoken:other").status());
+            assertEquals(400, put("/b", "2", "If: " + token).status(), "strict outside a lock refresh");
+            assertEquals(400, send("LOCK /b HTTP/1.1\nIf: <http://127.0.0.1/b>").status(), "a tag without a list");
         }
 
         @Test

@@ -246,6 +246,37 @@ class ProtocolTest {
         }
 
         @Test
+        @DisplayName("a folder named without its slash: Content-Location with it, on every response about the folder")
+        void contentLocationOfAFolderWithoutItsSlash() throws Exception {
+            send("MKCOL " + base + "/a HTTP/1.1");
+            Response get = send("GET " + base + "/a HTTP/1.1");
+            assertEquals(200, get.status());
+            assertEquals(base + "/a/", get.header("Content-Location"));
+            assertEquals(base + "/a/", send("HEAD " + base + "/a HTTP/1.1").header("Content-Location"));
+            assertEquals(base + "/b/", send("MKCOL " + base + "/b HTTP/1.1").header("Content-Location"));
+            assertEquals(base + "/a/", send("PROPPATCH " + base + "/a HTTP/1.1", """
+                    <D:propertyupdate xmlns:D="DAV:" xmlns:Z="urn:z"><D:set><D:prop><Z:c>1</Z:c></D:prop></D:set></D:propertyupdate>""")
+                    .header("Content-Location"));
+            Response lock = send("LOCK " + base + "/a HTTP/1.1\nDepth: 0", """
+                    <D:lockinfo xmlns:D="DAV:"><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype></D:lockinfo>""");
+            assertEquals(base + "/a/", lock.header("Content-Location"));
+            put(base + "/f", bytes("x"));
+            assertNull(send("GET " + base + "/f HTTP/1.1").header("Content-Location"), "files are named as asked");
+            assertNull(send("GET " + base + "/a/ HTTP/1.1").header("Content-Location"));
+        }
+
+        @Test
+        @DisplayName("the HTML index of a folder links absolutely, also to its parent")
+        void folderIndexLinksAreAbsolute() throws Exception {
+            send("MKCOL " + base + "/a HTTP/1.1");
+            send("MKCOL " + base + "/a/b%20c HTTP/1.1");
+            put(base + "/a/b%20c/f%3C1%3E", bytes("x"));
+            String html = send("GET " + base + "/a/b%20c HTTP/1.1").text();
+            assertTrue(html.contains("<a href=\"" + base + "/a/\">../</a>"), html);
+            assertTrue(html.contains("<a href=\"" + base + "/a/b%20c/f%3C1%3E\">f&lt;1&gt;</a>"), html);
+        }
+
+        @Test
         void getOfAMissingFileIs404() throws Exception {
             assertEquals(404, send("GET " + base + "/absent HTTP/1.1").status());
         }
@@ -347,10 +378,12 @@ class ProtocolTest {
         }
 
         @Test
-        void depthInfinityIsRefusedWithTheCondition() throws Exception {
+        void depthInfinityListsTheTree() throws Exception {
+            send("MKCOL " + base + "/sub HTTP/1.1");
+            put(base + "/sub/deeper", bytes("d"));
             Response r = send("PROPFIND " + base + "/ HTTP/1.1\nDepth: infinity");
-            assertEquals(403, r.status());
-            assertTrue(r.text().contains("propfind-finite-depth"), r.text());
+            assertEquals(207, r.status());
+            assertTrue(r.text().contains("<D:href>" + base + "/sub/deeper</D:href>"), r.text());
         }
 
         @Test
@@ -369,7 +402,9 @@ class ProtocolTest {
             Response r = send("PROPFIND " + base + " HTTP/1.1\nDepth: 0");
             assertEquals(207, r.status());
             assertNull(r.header("Location"));
+            assertEquals(base + "/", r.header("Content-Location"), "RFC 4918 section 5.2");
             assertTrue(r.text().contains("<D:href>" + base + "/</D:href>"), r.text());
+            assertNull(send("PROPFIND " + base + "/ HTTP/1.1\nDepth: 0").header("Content-Location"), "asked with the slash");
         }
 
         @Test
@@ -381,9 +416,44 @@ class ProtocolTest {
             String xml = r.text();
             assertEquals(207, r.status());
             assertTrue(xml.contains("<D:getcontentlength>3</D:getcontentlength>"), xml);
-            assertTrue(xml.contains("<D:quota-used-bytes>"), xml);
-            assertTrue(xml.contains("<D:quota-available-bytes>"), xml);
-            assertTrue(xml.contains("<N:nothing xmlns:N=\"urn:z\"/></D:prop><D:status>HTTP/1.1 404 Not Found"), xml);
+            assertTrue(xml.contains("<N:nothing xmlns:N=\"urn:z\"/><D:quota-used-bytes/><D:quota-available-bytes/></D:prop>"
+                    + "<D:status>HTTP/1.1 404 Not Found"), "a file has no quota: " + xml);
+        }
+
+        @Test
+        @DisplayName("quota properties are on collections only")
+        void quotaOnCollectionsOnly() throws Exception {
+            put(base + "/q", bytes("12345"));
+            Response r = send("PROPFIND " + base + "/ HTTP/1.1\nDepth: 1", """
+                    <D:propfind xmlns:D="DAV:"><D:prop><D:quota-used-bytes/><D:quota-available-bytes/></D:prop></D:propfind>""");
+            String xml = r.text();
+            String folder = xml.substring(xml.indexOf("<D:href>" + base + "/</D:href>"), xml.indexOf("<D:href>" + base + "/q</D:href>"));
+            assertTrue(folder.matches("(?s).*<D:quota-used-bytes>\\d+</D:quota-used-bytes>.*"), folder);
+            assertTrue(folder.contains("<D:quota-available-bytes>"), folder);
+            String file = xml.substring(xml.indexOf("<D:href>" + base + "/q</D:href>"));
+            assertTrue(file.contains("<D:quota-used-bytes/><D:quota-available-bytes/></D:prop><D:status>HTTP/1.1 404"), file);
+            String names = send("PROPFIND " + base + "/q HTTP/1.1\nDepth: 0", "<D:propfind xmlns:D=\"DAV:\"><D:propname/></D:propfind>").text();
+            assertTrue(!names.contains("quota"), names);
+            Response patch = send("PROPPATCH " + base + "/q HTTP/1.1", """
+                    <D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><D:quota-used-bytes>1</D:quota-used-bytes></D:prop></D:set></D:propertyupdate>""");
+            assertTrue(patch.text().contains("403 Forbidden"), "still protected on files: " + patch.text());
+        }
+
+        @Test
+        @DisplayName("unknown elements are ignored in any namespace (RFC 4918 section 17)")
+        void unknownElementsAreIgnored() throws Exception {
+            put(base + "/u", bytes("xyz"));
+            Response first = send("PROPFIND " + base + "/u HTTP/1.1\nDepth: 0",
+                    "<propfind xmlns=\"DAV:\"><foobar/><allprop/></propfind>");
+            assertEquals(207, first.status(), first::toString);
+            assertTrue(first.text().contains("<D:getcontentlength>3</D:getcontentlength>"), first.text());
+            Response after = send("PROPFIND " + base + "/u HTTP/1.1\nDepth: 0", """
+                    <D:propfind xmlns:D="DAV:" xmlns:X="urn:x"><X:hint/><D:prop><D:getcontentlength/></D:prop>\
+                    <D:foobar><D:nested/></D:foobar></D:propfind>""");
+            assertEquals(207, after.status(), after::toString);
+            assertTrue(after.text().contains("<D:getcontentlength>3</D:getcontentlength>"), after.text());
+            assertEquals(400, send("PROPFIND " + base + "/u HTTP/1.1\nDepth: 0",
+                    "<propfind xmlns=\"DAV:\"><foobar/></propfind>").status(), "nothing known is left");
         }
 
         @Test
