@@ -22,7 +22,8 @@ class ArchitectureTest {
     private static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
             Map.entry("app", Set.of("*")),
             Map.entry("config", Set.of()),
-            Map.entry("server", Set.of("dav", "fs", "config")),
+            Map.entry("server", Set.of("dav", "web", "fs", "config")),
+            Map.entry("web", Set.of("fs", "config")),
             Map.entry("dav", Set.of("fs")),
             Map.entry("fs", Set.of("meta", "pipeline", "crypto", "store")),
             Map.entry("meta", Set.of()),

@@ -15,7 +15,9 @@ import io.attache.fs.FileService;
 import io.attache.fs.Housekeeper;
 import io.attache.fs.MetadataBackup;
 import io.attache.fs.Repacker;
+import io.attache.fs.ShareLinks;
 import io.attache.fs.TrashBin;
+import io.attache.fs.UploadQueue;
 import io.attache.fs.UserService;
 import io.attache.fs.WriteJournal;
 import io.attache.fs.Uploader;
@@ -30,6 +32,9 @@ import io.attache.server.AttacheServer;
 import io.attache.server.TlsKeys;
 import io.attache.store.ChunkStore;
 import io.attache.store.StagingStore;
+import io.attache.web.ErrorLog;
+import io.attache.web.WebApp;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +76,13 @@ public final class Attache implements AutoCloseable {
     public final TrashBin trash;
     public final MetadataBackup backup;
     public final RangeReader reader;
+    public final ShareLinks shares;
+    /** What write-back still has to upload, for the web app's transfers view and /metrics. */
+    public final UploadQueue uploads;
+    /** The server's vital signs, scraped as /metrics. */
+    public final PrometheusMeterRegistry metrics;
+    private RecentErrors recentErrors;
+    private AutoCloseable vitals;
     private final Housekeeper housekeeper = new Housekeeper();
     private final ExecutorService uploaders;
     private final ExecutorService fetchers;
@@ -100,8 +112,10 @@ public final class Attache implements AutoCloseable {
      * @param base    the configured store with its wrappers
      * @param staging the write-back staging area over {@code base}, or null for write-through
      */
-    private Attache(Config config, Database db, MasterKey masterKey, ChunkStore base, StagingStore staging) {
+    private Attache(Config config, Database db, MasterKey masterKey, ChunkStore base, StagingStore staging,
+                    PrometheusMeterRegistry metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.db = db;
         this.masterKey = masterKey;
         this.store = staging != null ? staging : base;
@@ -139,6 +153,8 @@ public final class Attache implements AutoCloseable {
         this.trash = new TrashBin(db, clock, config.trashRetention());
         this.files = new FileService(db, writer, reader, journal, trash, clock, uploader, gate);
         this.users = new UserService(db, clock);
+        this.shares = new ShareLinks(db, clock);
+        this.uploads = uploader == null ? UploadQueue.WRITE_THROUGH : new io.attache.fs.StagedUploads(db, uploader, clock);
     }
 
     /** Opens the data directory, creating what is missing: folders, database, key. */
@@ -156,9 +172,10 @@ public final class Attache implements AutoCloseable {
         try {
             MasterKey key = loadMasterKey(config);
             checkKey(db, key, config);
-            ChunkStore store = decorate.apply(openStore(config));
+            PrometheusMeterRegistry metrics = Vitals.newRegistry();
+            ChunkStore store = decorate.apply(openStore(config, metrics));
             try {
-                return new Attache(config, db, key, store, staging(config, store));
+                return new Attache(config, db, key, store, staging(config, store), metrics);
             } catch (Exception | Error e) {
                 store.close();
                 throw e;
@@ -196,15 +213,36 @@ public final class Attache implements AutoCloseable {
                 config.lockDefaultTimeout().toSeconds(), config.lockMaxTimeout().toSeconds(), config.dropMacMetadata(),
                 config.propfindInfinityLimit()));
         AttacheServer server = new AttacheServer(engine, files, users).http(config.listen());
-        if (config.tlsListen() != null) {
-            TlsKeys keys = config.tlsKeystore() != null
+        TlsKeys keys = null;
+        if (config.tlsListen() != null || config.web().tlsListen() != null) {
+            keys = config.tlsKeystore() != null
                     ? TlsKeys.load(config.tlsKeystore(), config.tlsKeystorePassword())
                     : TlsKeys.selfSigned(config.dataDir());
-            server.https(config.tlsListen(), keys);
             log.info("HTTPS certificate SHA-256 fingerprint {}", keys.fingerprint());
+        }
+        if (config.tlsListen() != null) {
+            server.https(config.tlsListen(), keys);
+        }
+        recentErrors = RecentErrors.install();
+        if (config.web().listen() != null || config.web().tlsListen() != null) {
+            WebApp web = new WebApp(files, users, trash, shares, uploads, this::storeStatus,
+                    recentErrors == null ? ErrorLog.NONE : recentErrors, metrics, Clock.systemUTC());
+            server.web(config.web().listen(), config.web().tlsListen(), keys, web.servlet(), web::stop);
+        }
+        vitals = Vitals.instrument(metrics, db, users, files, uploads);
+        server.metrics(metrics, metrics::scrape, config.web().metricsToken(), config.web().metricsListen());
+        if (config.web().requestLog() != null) {
+            server.requestLog(config.web().requestLog(), config.web().requestLog() == io.attache.config.WebSettings.STDERR);
         }
         server.start();
         return server;
+    }
+
+    /** What the store stack says about its health, for the admin pages. */
+    private java.util.Map<String, Object> storeStatus() {
+        java.util.Map<String, Object> status = new java.util.LinkedHashMap<>();
+        store.status(status);
+        return status;
     }
 
     /**
@@ -229,7 +267,7 @@ public final class Attache implements AutoCloseable {
         }
         char[] password = RandomPassword.generate(new SecureRandom());
         try {
-            users.add("admin", password, null);
+            users.add("admin", password, null, true);
             return Optional.of(new String(password));
         } finally {
             Arrays.fill(password, '\0');
@@ -324,8 +362,13 @@ public final class Attache implements AutoCloseable {
     }
 
     private static ChunkStore openStore(Config config) throws IOException {
+        return openStore(config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
+    private static ChunkStore openStore(Config config, io.micrometer.core.instrument.MeterRegistry metrics)
+            throws IOException {
         try {
-            return Stores.open(config);
+            return Stores.open(config, metrics);
         } catch (io.attache.config.ConfigException e) {
             throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
         }
@@ -421,6 +464,16 @@ public final class Attache implements AutoCloseable {
     @Override
     public void close() {
         housekeeper.close();
+        if (recentErrors != null) {
+            recentErrors.uninstall();
+        }
+        if (vitals != null) {
+            try {
+                vitals.close();
+            } catch (Exception e) {
+                log.debug("Closing the JVM's metrics failed: {}", e.toString());
+            }
+        }
         if (uploader != null) {
             uploader.close();
         }

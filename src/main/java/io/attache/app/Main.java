@@ -28,8 +28,9 @@ public final class Main {
             Usage: attache [--help] [--version] COMMAND [OPTIONS]
 
             Commands:
-              serve                      run the WebDAV server
-              user add NAME              add a user (asks for the password, or --password-stdin)
+              serve                      run the WebDAV server and the web app
+              user add NAME              add a user (asks for the password, or --password-stdin;
+                                         --admin lets them manage users in the web app)
               user passwd NAME           change a user's password
               user list                  list users with their usage and quota
               user remove NAME           remove a user and all of their files
@@ -60,6 +61,7 @@ public final class Main {
             Options of user add / passwd:
               --password-stdin           read the password from the first line of standard input
               --quota SIZE               (user add) limit the user's storage
+              --admin                    (user add) make the user an administrator
 
             Every setting can also be given as ATTACHE_<NAME> in the environment, e.g. ATTACHE_STORE=discord.
             """;
@@ -181,12 +183,17 @@ public final class Main {
             String tlsHost = config.tlsListen().host().contains(":") ? "[" + config.tlsListen().host() + "]" : config.tlsListen().host();
             out.println("Attaché " + version() + " serving https://" + tlsHost + ":" + server.tlsPort() + "/");
         }
+        if (server.webPort() > 0) {
+            String webHost = config.web().listen().host().contains(":") ? "[" + config.web().listen().host() + "]"
+                    : config.web().listen().host();
+            out.println("Attaché " + version() + " web app at http://" + webHost + ":" + server.webPort() + "/");
+        }
         Optional<String> password = attache.createFirstUser();
         password.ifPresent(p -> out.println("""
                 Created the first user. Log in with
                   user:     admin
                   password: %s
-                The password is shown only this once; change it with 'attache user passwd admin'.""".formatted(p)));
+                The password is shown only this once; change it with 'attache user passwd admin --data-dir %s'.""".formatted(p, config.dataDir())));
         out.flush();
         server.join();
         stopped.await();
@@ -219,7 +226,7 @@ public final class Main {
         private static final List<String> WITH_VALUE = List.of("--config", "--data-dir", "--listen", "--quota", "--user",
                 "--sample", "--timeout");
         private static final List<String> BARE = List.of("--help", "-h", "--version", "--password-stdin",
-                "--verify-chunks", "--from-store", "--force");
+                "--verify-chunks", "--from-store", "--force", "--admin");
 
         final List<String> positional = new ArrayList<>();
         private final Map<String, String> values = new LinkedHashMap<>();

@@ -6,11 +6,16 @@ import io.attache.config.Values;
 import io.attache.store.CachingChunkStore;
 import io.attache.store.ChunkStore;
 import io.attache.store.LimitingChunkStore;
+import io.attache.store.MeteredChunkStore;
 import io.attache.store.RetryingChunkStore;
 import io.attache.store.discord.DiscordChunkStore;
 import io.attache.store.discord.DiscordStoreConfig;
 import io.attache.store.discord.RateLimitSettings;
 import io.attache.store.local.LocalChunkStore;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -25,16 +30,43 @@ final class Stores {
     }
 
     static ChunkStore open(Config config) throws IOException, ConfigException {
+        return open(config, new SimpleMeterRegistry());
+    }
+
+    /**
+     * The store stack, counted into {@code metrics}: calls and bytes right around the real store
+     * (every attempt), retries, Discord's rate limiting, and the cache's hits and misses.
+     */
+    static ChunkStore open(Config config, MeterRegistry metrics) throws IOException, ConfigException {
         ChunkStore store = switch (config.store()) {
-            case LOCAL -> new LocalChunkStore(config.localStoreDir(), LocalChunkStore.DEFAULT_MAX_OBJECT_SIZE,
-                    config.durableCommits());
+            case LOCAL -> new MeteredChunkStore(new LocalChunkStore(config.localStoreDir(),
+                    LocalChunkStore.DEFAULT_MAX_OBJECT_SIZE, config.durableCommits()), metrics);
             case DISCORD -> {
                 DiscordStoreConfig discord = discord(config);
-                yield new RetryingChunkStore(new LimitingChunkStore(new DiscordChunkStore(discord),
-                        discord.uploadConcurrency(), discord.downloadConcurrency()), retryPolicy(config));
+                DiscordChunkStore raw = new DiscordChunkStore(discord);
+                FunctionCounter.builder("attache.discord.rate.limit.waits", raw, DiscordChunkStore::rateLimitWaits)
+                        .description("Discord requests that waited for their rate-limit window").register(metrics);
+                FunctionCounter.builder("attache.discord.rate.limited", raw, DiscordChunkStore::rateLimitedAnswers)
+                        .description("429 answers from Discord").register(metrics);
+                RetryingChunkStore retrying = new RetryingChunkStore(new LimitingChunkStore(
+                        new MeteredChunkStore(raw, metrics), discord.uploadConcurrency(), discord.downloadConcurrency()),
+                        retryPolicy(config));
+                FunctionCounter.builder("attache.store.retries", retrying, RetryingChunkStore::retries)
+                        .description("Store calls repeated after a retryable failure").register(metrics);
+                FunctionCounter.builder("attache.store.retries.rate.limited", retrying, RetryingChunkStore::rateLimitedRetries)
+                        .description("Store calls repeated after a rate limit (429)").register(metrics);
+                yield retrying;
             }
         };
-        return config.cacheSize() > 0 ? new CachingChunkStore(store, config.cacheDir(), config.cacheSize()) : store;
+        if (config.cacheSize() <= 0) {
+            return store;
+        }
+        CachingChunkStore cache = new CachingChunkStore(store, config.cacheDir(), config.cacheSize());
+        FunctionCounter.builder("attache.cache.requests", cache, CachingChunkStore::hits).tag("result", "hit")
+                .description("Chunk reads by whether the on-disk cache had the chunk").register(metrics);
+        FunctionCounter.builder("attache.cache.requests", cache, CachingChunkStore::misses).tag("result", "miss")
+                .register(metrics);
+        return cache;
     }
 
     /** Up to eight attempts of each store operation, backing off from 250 ms, within store-retry-time. */

@@ -58,7 +58,7 @@ final class UserCommands {
 
     private static void checkUsage(String action, Main.Args args) throws Main.UsageException {
         switch (action) {
-            case "add" -> args.expect(3, "user add NAME [--password-stdin] [--quota SIZE]");
+            case "add" -> args.expect(3, "user add NAME [--password-stdin] [--quota SIZE] [--admin]");
             case "passwd" -> args.expect(3, "user passwd NAME [--password-stdin]");
             case "list" -> args.expect(2, "user list");
             case "remove" -> args.expect(3, "user remove NAME");
@@ -76,11 +76,11 @@ final class UserCommands {
         }
         char[] password = readPassword(args, "Password for " + name + ": ");
         try {
-            users.add(name, password, quota);
+            users.add(name, password, quota, args.flag("--admin"));
         } finally {
             Arrays.fill(password, '\0');
         }
-        out.println("Added user " + name);
+        out.println("Added " + (args.flag("--admin") ? "administrator " : "user ") + name);
         return 0;
     }
 
@@ -101,10 +101,10 @@ final class UserCommands {
     }
 
     private int list(UserService users, Main.Args args) throws Exception {
-        out.printf("%-24s %16s %16s%n", "USER", "USED BYTES", "QUOTA BYTES");
+        out.printf("%-24s %16s %16s %s%n", "USER", "USED BYTES", "QUOTA BYTES", "ADMIN");
         for (Account user : users.list()) {
-            out.printf("%-24s %16d %16s%n", user.name(), user.usedBytes(),
-                    user.quotaBytes() == null ? "none" : user.quotaBytes().toString());
+            out.printf("%-24s %16d %16s %s%n", user.name(), user.usedBytes(),
+                    user.quotaBytes() == null ? "none" : user.quotaBytes().toString(), user.admin() ? "yes" : "no");
         }
         return 0;
     }

@@ -44,7 +44,8 @@ public record Config(
         Path cacheDir,
         Duration storeRetryTime,
         Packing packing,
-        Map<String, String> discord) {
+        Map<String, String> discord,
+        WebSettings web) {
 
     public enum StoreKind { LOCAL, DISCORD }
 
@@ -83,7 +84,7 @@ public record Config(
 
     /** Keys whose values are secrets: never printed, and also readable from {@code <key>-file}. */
     public static final Set<String> SECRETS = Set.of("passphrase", "discord-token", "discord-webhooks",
-            "tls-keystore-password");
+            "tls-keystore-password", "metrics-token");
 
     private static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();
@@ -124,6 +125,7 @@ public record Config(
         for (String key : DISCORD_KEYS) {
             d.put(key, "");
         }
+        WebSettings.defaults(d);
         return Map.copyOf(d);
     }
 
@@ -204,7 +206,7 @@ public record Config(
                 Values.duration("backup-interval", v.get("backup-interval")), Values.positiveInt("backup-keep", v.get("backup-keep")),
                 cacheSize(v.get("cache-size"), store),
                 (v.get("cache-dir").isEmpty() ? dataDir.resolve("cache") : Path.of(v.get("cache-dir"))).toAbsolutePath().normalize(),
-                positive("store-retry-time", v), packing(v, store, dataDir), discord);
+                positive("store-retry-time", v), packing(v, store, dataDir), discord, WebSettings.from(v));
     }
 
     private static Packing packing(Map<String, String> v, StoreKind store, Path dataDir) throws ConfigException {

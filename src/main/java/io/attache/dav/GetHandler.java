@@ -1,5 +1,6 @@
 package io.attache.dav;
 
+import io.attache.fs.ByteRanges;
 import io.attache.fs.Drive;
 import io.attache.fs.Entry;
 import io.attache.fs.FsException;

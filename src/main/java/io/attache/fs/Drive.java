@@ -152,9 +152,28 @@ public final class Drive {
      * <p>When the upload announces checksums, SHA1, MD5 and the announced ones are computed as the
      * body streams into the pipeline, with no second pass; content whose checksums differ is
      * refused (400) and its chunks abandoned like those of any failed write. The checksums are
-     * kept with the version. The modification time is the upload's, if it names one.
+     * kept with the version. The modification time is the upload's, if it names one. The bytes
+     * received are counted into the live transfers view.
      */
     public WriteResult upload(DavPath path, InputStream body, Upload upload) throws FsException, IOException {
+        Transfers.Transfer transfer = fs.transfers().begin(userId, path, upload.length());
+        try {
+            WriteResult result = store(path, transfer.count(body), upload);
+            transfer.done();
+            return result;
+        } catch (FsException | IOException | RuntimeException e) {
+            transfer.failed(e.getMessage());
+            throw e;
+        }
+    }
+
+    /** {@link #upload} with a content type and the length the client announced (-1 when it did not). */
+    public WriteResult write(DavPath path, InputStream body, String contentType, long expectedLength)
+            throws FsException, IOException {
+        return upload(path, body, new Upload(contentType, null, null, expectedLength));
+    }
+
+    private WriteResult store(DavPath path, InputStream body, Upload upload) throws FsException, IOException {
         if (path.isRoot()) {
             throw new FsException.NotAllowed("cannot write content to the root folder");
         }
@@ -354,6 +373,45 @@ public final class Drive {
             Changes.mark(c, node.id(), Changes.next(c, userId));
             return null;
         });
+    }
+
+    /**
+     * One step of a search by name through this user's tree (the trash excluded): at most
+     * {@code limit} hits, looking at no more than {@link #SEARCH_SCAN} nodes past {@code cursor}
+     * (0 to start). The answer's cursor continues the search; it is done when the cursor has
+     * passed every node.
+     */
+    public SearchPage search(String needle, long cursor, int limit) throws FsException {
+        if (needle == null || needle.isBlank()) {
+            throw new FsException.BadRequest("search for what?");
+        }
+        return fs.read(c -> {
+            long last = Nodes.maxId(c);
+            long until = Math.min(last, cursor + SEARCH_SCAN);
+            List<Entry> hits = new ArrayList<>();
+            long next = until;
+            for (Node n : Nodes.search(c, userId, needle.strip(), cursor, until, limit)) {
+                DavPath path = pathOf(c, n);
+                if (path != null) {
+                    hits.add(FileService.entry(n, path));
+                }
+                next = n.id();
+            }
+            boolean full = hits.size() >= limit;
+            return new SearchPage(hits, full ? next : until, !full && until >= last);
+        });
+    }
+
+    /** Nodes one search step looks at. */
+    public static final int SEARCH_SCAN = 50_000;
+
+    /** Hits of a search step; {@code cursor} continues it unless {@code done}. */
+    public record SearchPage(List<Entry> hits, long cursor, boolean done) {
+    }
+
+    /** The path of a node of this user in their tree, or null when it is in the trash. */
+    private DavPath pathOf(Connection c, Node node) throws SQLException {
+        return ShareLinks.pathIn(c, userId, node);
     }
 
     /** Locking of this user's resources, with this drive's submitted lock tokens. */

@@ -34,6 +34,7 @@ public final class FileService {
     private final Clock clock;
     private final Uploader uploader;
     private final CommitGate gate;
+    private final Transfers transfers;
 
     /**
      * @param uploader the write-back uploader, told of every commit; null for write-through
@@ -49,6 +50,12 @@ public final class FileService {
         this.journal = journal;
         this.trash = trash;
         this.clock = clock;
+        this.transfers = new Transfers(clock);
+    }
+
+    /** The uploads being received now, for the live transfers view. */
+    public Transfers transfers() {
+        return transfers;
     }
 
     TrashBin trash() {

@@ -71,6 +71,46 @@ public final class TrashBin {
         });
     }
 
+    /** The trash of the user with id {@code ownerId}, oldest first: what the user sees of it. */
+    public List<Entry> listOwn(long ownerId) throws FsException {
+        return read(c -> {
+            User user = Users.byId(c, ownerId).orElseThrow(() -> new FsException.NotFound("no such user"));
+            List<Entry> out = new ArrayList<>();
+            for (Trash.Item item : Trash.of(c, ownerId)) {
+                boolean folder = Nodes.byId(c, item.nodeId()).map(Node::isFolder).orElse(false);
+                out.add(new Entry(item.id(), user.name(), item.originalPath(), Instant.ofEpochMilli(item.deletedAt()),
+                        item.sizeBytes(), folder));
+            }
+            return out;
+        });
+    }
+
+    /** As {@link #restore}, for the item's owner only: another user's item is not found. */
+    public DavPath restoreOwn(long ownerId, long id) throws FsException {
+        return restore(id, ownerId);
+    }
+
+    /** Deletes one item of {@code ownerId}'s trash for good; another user's item is not found. */
+    public void deleteOwn(long ownerId, long id) throws FsException {
+        long now = clock.millis();
+        write(c -> {
+            destroy(c, owned(c, id, ownerId), now);
+            return null;
+        });
+    }
+
+    /** Empties the trash of the user with id {@code ownerId}; returns the items removed. */
+    public int emptyOwn(long ownerId) throws FsException {
+        long now = clock.millis();
+        return write(c -> {
+            List<Trash.Item> items = Trash.of(c, ownerId);
+            for (Trash.Item item : items) {
+                destroy(c, item, now);
+            }
+            return items.size();
+        });
+    }
+
     /**
      * Puts item {@code id} back where it was deleted from, recreating missing folders; when that
      * name is taken now, it gets a " (restored)" suffix.
@@ -78,9 +118,13 @@ public final class TrashBin {
      * @return the path it was restored to
      */
     public DavPath restore(long id) throws FsException {
+        return restore(id, null);
+    }
+
+    private DavPath restore(long id, Long ownerId) throws FsException {
         long now = clock.millis();
         return write(c -> {
-            Trash.Item item = Trash.byId(c, id).orElseThrow(() -> new FsException.NotFound("no trash item " + id));
+            Trash.Item item = owned(c, id, ownerId);
             DavPath original = DavPath.ofDecoded(item.originalPath());
             Node parent = folders(c, item.ownerId(), original.parent(), now);
             String name = freeName(c, parent.id(), original.name());
@@ -123,6 +167,15 @@ public final class TrashBin {
             log.info("Emptied {} trash items older than {}", removed, retention);
         }
         return removed;
+    }
+
+    /** The item, when it exists and {@code ownerId} (unless null) owns it. */
+    private static Trash.Item owned(Connection c, long id, Long ownerId) throws SQLException, FsException {
+        Optional<Trash.Item> item = Trash.byId(c, id);
+        if (item.isEmpty() || ownerId != null && item.get().ownerId() != ownerId) {
+            throw new FsException.NotFound("no trash item " + id);
+        }
+        return item.get();
     }
 
     private static void destroy(Connection c, Trash.Item item, long now) throws SQLException {

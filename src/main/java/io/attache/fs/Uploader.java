@@ -64,6 +64,7 @@ public final class Uploader implements AutoCloseable {
     private long lastLook;
     private volatile boolean stopped;
     private volatile long bytesUploaded;
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private volatile double rate;
     private long rateUpdatedAt;
 
@@ -99,8 +100,14 @@ public final class Uploader implements AutoCloseable {
 
     /** Something was staged or committed: there may be work. */
     public synchronized void wakeUp() {
+        generation.incrementAndGet();
         wakeUp = true;
         notifyAll();
+    }
+
+    /** Grows whenever something is staged, uploaded or fails: the queue may look different. */
+    public long generation() {
+        return generation.get();
     }
 
     /** Everything staged until now goes up without lingering. */
@@ -172,6 +179,7 @@ public final class Uploader implements AutoCloseable {
                 }
             }
             counted(moved.bytes());
+            generation.incrementAndGet();
             collector.drainStaged();
             log.debug("Uploaded {} staged blobs ({} bytes) as {}; {} were gone", moved.blobs(), moved.bytes(),
                     moved.locator(), moved.gone());
@@ -197,6 +205,7 @@ public final class Uploader implements AutoCloseable {
                 retryAt.put(id, clock.millis() + delay);
             }
         }
+        generation.incrementAndGet();
         try {
             db.write(c -> {
                 Packs.uploadFailed(c, ids, e.toString());

@@ -42,6 +42,7 @@ public final class UserService {
     private final SecureRandom random = new SecureRandom();
     private final SecretKeySpec cacheKey;
     private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+    private volatile AuthEvents events = AuthEvents.NONE;
     private final Semaphore verifications = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
 
     public UserService(Database db, Clock clock) {
@@ -52,18 +53,32 @@ public final class UserService {
         this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
     }
 
+    /** Where failed logins are counted (the server's /metrics). */
+    public void reportTo(AuthEvents events) {
+        this.events = events;
+    }
+
+    public AuthEvents events() {
+        return events;
+    }
+
     /** A remembered successful login: the password's keyed hash and the stored hash it matched. */
     private record Verified(byte[] passwordMac, String storedHash, long expiresAt) {
     }
 
     public Account add(String name, char[] password, Long quotaBytes) throws FsException {
+        return add(name, password, quotaBytes, false);
+    }
+
+    /** Adds a user; an administrator may also manage the other users from the web pages. */
+    public Account add(String name, char[] password, Long quotaBytes, boolean admin) throws FsException {
         checkName(name);
         checkPassword(password);
         String hash = PasswordHash.hash(password, random);
         long now = clock.millis();
         User created;
         try {
-            created = db.write(c -> Users.byName(c, name).isPresent() ? null : Users.insert(c, name, hash, quotaBytes, now));
+            created = db.write(c -> Users.byName(c, name).isPresent() ? null : Users.insert(c, name, hash, quotaBytes, admin, now));
         } catch (SQLException e) {
             throw new FsException.Unavailable("cannot add user " + name + ": " + e.getMessage(), e);
         } finally {
@@ -159,6 +174,7 @@ public final class UserService {
     public Optional<Account> authenticate(String name, char[] password) throws FsException {
         Optional<User> user = user(name);
         if (user.isEmpty()) {
+            events.failedLogin();
             return Optional.empty();
         }
         String stored = user.get().passwordHash();
@@ -170,6 +186,7 @@ public final class UserService {
             return user.map(Account::of);
         }
         if (!verifySlowly(password, stored)) {
+            events.failedLogin();
             return Optional.empty();
         }
         if (verified.size() >= CACHE_LIMIT) {

@@ -55,6 +55,15 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Reports both connection pools to a metrics registry (HikariCP's own tracker; a Micrometer
+     * {@code MeterRegistry} or a Dropwizard {@code MetricRegistry}). Once per database.
+     */
+    public void recordMetricsIn(Object registry) {
+        writer.setMetricRegistry(registry);
+        readers.setMetricRegistry(registry);
+    }
+
     public Path file() {
         return file;
     }

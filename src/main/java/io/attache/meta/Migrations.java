@@ -24,7 +24,8 @@ final class Migrations {
             "V2__locks.sql",
             "V3__trash.sql",
             "V5__packs.sql",
-            "V6__client_metadata.sql");
+            "V6__client_metadata.sql",
+            "V7__web.sql");
 
     private Migrations() {
     }

@@ -263,6 +263,49 @@ public final class Nodes {
         }
     }
 
+    /**
+     * The node and its ancestors, from the parentless top (a user's root or trash root) down to
+     * the node itself; empty when there is no such node.
+     */
+    public static List<Node> ancestry(Connection c, long nodeId) throws SQLException {
+        String sql = "WITH RECURSIVE up(id, depth) AS (SELECT id, 0 FROM node WHERE id = ? "
+                + "UNION ALL SELECT n.parent_id, u.depth + 1 FROM node n JOIN up u ON n.id = u.id "
+                + "WHERE n.parent_id IS NOT NULL) "
+                + SELECT + "JOIN up u ON u.id = n.id ORDER BY u.depth DESC";
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            p.setLong(1, nodeId);
+            return all(p);
+        }
+    }
+
+    /**
+     * Up to {@code limit} of the owner's nodes with ids in {@code (afterId, untilId]} whose name
+     * contains {@code needle} (compared in lower case), in id order: one bounded step of a search.
+     * Trashed nodes are included; the caller tells them apart by their ancestry.
+     */
+    public static List<Node> search(Connection c, long ownerId, String needle, long afterId, long untilId, int limit)
+            throws SQLException {
+        String escaped = needle.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        try (PreparedStatement p = c.prepareStatement(SELECT + "WHERE n.owner_id = ? AND n.parent_id IS NOT NULL "
+                + "AND n.id > ? AND n.id <= ? AND lower(n.name) LIKE ? ESCAPE '\\' ORDER BY n.id LIMIT ?")) {
+            p.setLong(1, ownerId);
+            p.setLong(2, afterId);
+            p.setLong(3, untilId);
+            p.setString(4, "%" + escaped + "%");
+            p.setInt(5, limit);
+            return all(p);
+        }
+    }
+
+    /** The largest node id so far, 0 when there is none. */
+    public static long maxId(Connection c) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM node");
+             ResultSet r = p.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
     /** True when {@code ancestorId} is {@code nodeId} or one of its ancestors. */
     public static boolean isSelfOrAncestor(Connection c, long ancestorId, long nodeId) throws SQLException {
         String sql = "WITH RECURSIVE up(id, parent_id) AS (SELECT id, parent_id FROM node WHERE id = ? "

@@ -205,6 +205,38 @@ public final class Packs {
         }
     }
 
+    /** A file whose content is partly or wholly still staged. */
+    public record StagedFile(long nodeId, long ownerId, long size, long stagedBytes, long stagedSince) {
+    }
+
+    /**
+     * Files whose content is still in staging, oldest first, of one owner or of all ({@code ownerId}
+     * null): at most {@code limit}, and the totals over all of them.
+     */
+    public static List<StagedFile> stagedFiles(Connection c, Long ownerId, int limit) throws SQLException {
+        String sql = "SELECT n.id, n.owner_id, v.size, SUM(CASE WHEN k.staged = 1 THEN b.plain_size ELSE 0 END), "
+                + "MIN(CASE WHEN k.staged = 1 THEN k.created_at END) "
+                + "FROM node n JOIN version v ON v.id = n.version_id JOIN blob b ON b.version_id = v.id "
+                + "JOIN pack k ON k.id = b.pack_id "
+                + "WHERE v.id IN (SELECT b2.version_id FROM blob b2 JOIN pack k2 ON k2.id = b2.pack_id WHERE k2.staged = 1)"
+                + (ownerId == null ? "" : " AND n.owner_id = ?")
+                + " GROUP BY n.id, n.owner_id, v.size ORDER BY 5, 1 LIMIT ?";
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            int i = 1;
+            if (ownerId != null) {
+                p.setLong(i++, ownerId);
+            }
+            p.setInt(i, limit);
+            List<StagedFile> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new StagedFile(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5)));
+                }
+            }
+            return out;
+        }
+    }
+
     /** Locators of every staged pack: what the staging area must keep. */
     public static java.util.Set<String> stagedLocators(Connection c) throws SQLException {
         java.util.Set<String> out = new java.util.HashSet<>();

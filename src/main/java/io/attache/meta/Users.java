@@ -11,20 +11,22 @@ import java.util.Optional;
 /** The {@code app_user} table. */
 public final class Users {
 
-    private static final String SELECT = "SELECT id, name, password_hash, quota_bytes, used_bytes, created_at FROM app_user ";
+    private static final String SELECT = "SELECT id, name, password_hash, quota_bytes, used_bytes, created_at, is_admin FROM app_user ";
 
     private Users() {
     }
 
     /** Creates the user and its empty root folder. */
-    public static User insert(Connection c, String name, String passwordHash, Long quotaBytes, long now) throws SQLException {
+    public static User insert(Connection c, String name, String passwordHash, Long quotaBytes, boolean admin, long now)
+            throws SQLException {
         long id;
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO app_user (name, password_hash, quota_bytes, created_at) "
-                + "VALUES (?, ?, ?, ?)", PreparedStatement.RETURN_GENERATED_KEYS)) {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO app_user (name, password_hash, quota_bytes, created_at, "
+                + "is_admin) VALUES (?, ?, ?, ?, ?)", PreparedStatement.RETURN_GENERATED_KEYS)) {
             p.setString(1, name);
             p.setString(2, passwordHash);
             Nodes.setNullableLong(p, 3, quotaBytes);
             p.setLong(4, now);
+            p.setInt(5, admin ? 1 : 0);
             p.executeUpdate();
             try (ResultSet keys = p.getGeneratedKeys()) {
                 keys.next();
@@ -32,7 +34,7 @@ public final class Users {
             }
         }
         Nodes.insertFolder(c, id, null, "", now);
-        return new User(id, name, passwordHash, quotaBytes, 0, now);
+        return new User(id, name, passwordHash, quotaBytes, 0, now, admin);
     }
 
     public static Optional<User> byName(Connection c, String name) throws SQLException {
@@ -104,6 +106,6 @@ public final class Users {
     private static User map(ResultSet r) throws SQLException {
         long quota = r.getLong(4);
         Long quotaBytes = r.wasNull() ? null : quota;
-        return new User(r.getLong(1), r.getString(2), r.getString(3), quotaBytes, r.getLong(5), r.getLong(6));
+        return new User(r.getLong(1), r.getString(2), r.getString(3), quotaBytes, r.getLong(5), r.getLong(6), r.getInt(7) != 0);
     }
 }

@@ -4,20 +4,33 @@ import io.attache.config.Values;
 import io.attache.dav.DavEngine;
 import io.attache.fs.FileService;
 import io.attache.fs.UserService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
+import io.micrometer.jetty12.server.TimedHandler;
+import jakarta.servlet.http.HttpServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.RequestLogWriter;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.EnumSet;
+import java.util.function.Supplier;
 
 /**
  * The embedded Jetty server: an HTTP connector, optionally an HTTPS one, and one servlet at the
@@ -25,10 +38,18 @@ import java.util.EnumSet;
  * forms (a PUT declared as {@code application/x-www-form-urlencoded} must reach the file intact),
  * request paths reach the servlet as sent (see {@link #PATHS_AS_SENT}), and what Jetty itself
  * refuses is answered in plain text.
+ *
+ * <p>The web app and /metrics have connectors of their own; each connector's name picks its
+ * context ({@code @dav}, {@code @web}, {@code @metrics}), so the web app never answers on the
+ * WebDAV address and the other way round.
  */
 public final class AttacheServer implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(AttacheServer.class);
     private static final long IDLE_TIMEOUT_MS = 120_000;
+    private static final String DAV = "dav";
+    private static final String WEB = "web";
+    private static final String METRICS = "metrics";
 
     /**
      * Every path violation Jetty knows is allowed, so that request paths reach the servlet as
@@ -55,8 +76,14 @@ public final class AttacheServer implements AutoCloseable {
 
     private final Server server;
     private final HttpConfiguration http;
+    private final ContextHandlerCollection contexts = new ContextHandlerCollection();
     private ServerConnector plain;
     private ServerConnector secure;
+    private ServerConnector web;
+    private ServletContextHandler webContext;
+    private MeterRegistry metrics;
+    private long startedAt;
+    private Runnable beforeStop = () -> { };
 
     public AttacheServer(DavEngine engine, FileService files, UserService users) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
@@ -73,14 +100,65 @@ public final class AttacheServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
         context.addServlet(new ServletHolder("attache", new DavServlet(engine, files, users)), "/*");
-        server.setHandler(context);
+        context.setVirtualHosts(List.of("@" + DAV));
+        contexts.addHandler(context);
+        server.setHandler(contexts);
         server.setErrorHandler(new PlainErrorHandler());
         server.setStopTimeout(10_000);
     }
 
+    /** Serves the web app on {@code listen} (plain HTTP), and over HTTPS on {@code tlsListen} when not null. */
+    public AttacheServer web(Values.Listen listen, Values.Listen tlsListen, TlsKeys keys, HttpServlet app,
+                             Runnable beforeStop) {
+        this.beforeStop = beforeStop;
+        webContext = new ServletContextHandler("/");
+        webContext.addServlet(new ServletHolder("web", app), "/*");
+        webContext.setVirtualHosts(List.of("@" + WEB));
+        contexts.addHandler(webContext);
+        if (listen != null) {
+            web = connector(listen, WEB, new HttpConnectionFactory(http));
+        }
+        if (tlsListen != null) {
+            connector(tlsListen, WEB, tls(keys), new HttpConnectionFactory(httpsConfiguration()));
+        }
+        return this;
+    }
+
+    /**
+     * Instruments the server into {@code registry} (requests by method, status and outcome with a
+     * latency histogram; the thread pool) and serves the registry's Prometheus text as /metrics: on
+     * the web app's address to requests bearing {@code token} (when not null), and to anyone on
+     * {@code metricsListen} (when not null), an address meant for the monitoring system only.
+     */
+    public AttacheServer metrics(MeterRegistry registry, Supplier<String> scrape, String token,
+                                 Values.Listen metricsListen) {
+        this.metrics = registry;
+        new JettyServerThreadPoolMetrics(server.getThreadPool(), List.of()).bindTo(registry);
+        if (token != null && webContext != null) {
+            webContext.addServlet(new ServletHolder("metrics", new MetricsServlet(scrape, token)), "/metrics");
+        }
+        if (metricsListen != null) {
+            ServletContextHandler context = new ServletContextHandler("/");
+            context.addServlet(new ServletHolder("metrics", new MetricsServlet(scrape, null)), "/metrics");
+            context.setVirtualHosts(List.of("@" + METRICS));
+            contexts.addHandler(context);
+            connector(metricsListen, METRICS, new HttpConnectionFactory(http));
+        }
+        return this;
+    }
+
+    /** Writes an NCSA combined log line per request to {@code file}, or to stderr for {@link io.attache.config.WebSettings#STDERR}. */
+    public AttacheServer requestLog(Path file, boolean stderr) {
+        RequestLogWriter writer = stderr ? new RequestLogWriter() : new RequestLogWriter(file.toString());
+        writer.setAppend(true);
+        writer.setRetainDays(0);
+        server.setRequestLog(new CustomRequestLog(writer, CustomRequestLog.EXTENDED_NCSA_FORMAT));
+        return this;
+    }
+
     /** Serves plain HTTP on {@code listen}. */
     public AttacheServer http(Values.Listen listen) {
-        plain = connector(listen, new HttpConnectionFactory(http));
+        plain = connector(listen, DAV, new HttpConnectionFactory(http));
         return this;
     }
 
@@ -89,17 +167,26 @@ public final class AttacheServer implements AutoCloseable {
      * certificate (SNI host check off): clients reach a home server by IP address as often as by name.
      */
     public AttacheServer https(Values.Listen listen, TlsKeys keys) {
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStore(keys.keyStore());
-        tls.setKeyStorePassword(keys.password());
-        HttpConfiguration https = new HttpConfiguration(http);
-        https.addCustomizer(new SecureRequestCustomizer(false));
-        secure = connector(listen, new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(https));
+        secure = connector(listen, DAV, tls(keys), new HttpConnectionFactory(httpsConfiguration()));
         return this;
     }
 
-    private ServerConnector connector(Values.Listen listen, org.eclipse.jetty.server.ConnectionFactory... factories) {
+    private static SslConnectionFactory tls(TlsKeys keys) {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStore(keys.keyStore());
+        tls.setKeyStorePassword(keys.password());
+        return new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString());
+    }
+
+    private HttpConfiguration httpsConfiguration() {
+        HttpConfiguration https = new HttpConfiguration(http);
+        https.addCustomizer(new SecureRequestCustomizer(false));
+        return https;
+    }
+
+    private ServerConnector connector(Values.Listen listen, String name, org.eclipse.jetty.server.ConnectionFactory... factories) {
         ServerConnector connector = new ServerConnector(server, factories);
+        connector.setName(name);
         connector.setHost(listen.host());
         connector.setPort(listen.port());
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
@@ -108,12 +195,34 @@ public final class AttacheServer implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        if (metrics != null) {
+            // Outermost, so that every request is timed, whichever context answers it.
+            TimedHandler timed = new TimedHandler(metrics, List.of(), new RequestTags());
+            timed.setHandler(server.getHandler());
+            server.setHandler(timed);
+        }
         server.start();
+        startedAt = System.nanoTime();
+        List<String> bound = new ArrayList<>();
+        for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
+            if (c instanceof ServerConnector sc) {
+                String scheme = sc.getConnectionFactory(SslConnectionFactory.class) != null ? "https" : "http";
+                String host = sc.getHost() == null ? "0.0.0.0" : sc.getHost();
+                bound.add(sc.getName() + " " + scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                        + sc.getLocalPort() + "/");
+            }
+        }
+        log.info("Attaché started: {}", String.join(", ", bound));
     }
 
     /** The HTTP port actually bound (useful when the configured port is 0). */
     public int port() {
         return plain.getLocalPort();
+    }
+
+    /** The web app's port actually bound, or -1 without it. */
+    public int webPort() {
+        return web == null ? -1 : web.getLocalPort();
     }
 
     /** The HTTPS port actually bound, or -1 without HTTPS. */
@@ -127,6 +236,11 @@ public final class AttacheServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        beforeStop.run();
         server.stop();
+        if (startedAt != 0) {
+            log.info("Attaché stopped after {} s", (System.nanoTime() - startedAt) / 1_000_000_000);
+            startedAt = 0;
+        }
     }
 }

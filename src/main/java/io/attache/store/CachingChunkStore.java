@@ -43,6 +43,8 @@ public final class CachingChunkStore extends ForwardingChunkStore {
     /** Access order: the first entry is the least recently used. Guarded by {@code this}. */
     private final LinkedHashMap<String, Long> sizes = new LinkedHashMap<>(16, 0.75f, true);
     private long total;
+    private final java.util.concurrent.atomic.AtomicLong hits = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong misses = new java.util.concurrent.atomic.AtomicLong();
 
     public CachingChunkStore(ChunkStore inner, Path dir, long maxBytes) throws IOException {
         super(inner);
@@ -95,9 +97,11 @@ public final class CachingChunkStore extends ForwardingChunkStore {
         if (size != null) {
             InputStream cached = openCached(key, offset, length, size);
             if (cached != null) {
+                hits.incrementAndGet();
                 return cached;
             }
         }
+        misses.incrementAndGet();
         if (offset <= 1 && length >= 1 << 20) {
             long objectSize = inner.stat(locator);
             if (offset + length == objectSize && fetchWhole(locator, key, objectSize)) {
@@ -231,6 +235,28 @@ public final class CachingChunkStore extends ForwardingChunkStore {
             forget(key(locator));
         }
         inner.deleteAll(locators);
+    }
+
+    /** Reads served from the cache since the start. */
+    public long hits() {
+        return hits.get();
+    }
+
+    /** Reads that found their chunk not cached (they may have cached it). */
+    public long misses() {
+        return misses.get();
+    }
+
+    @Override
+    public void status(java.util.Map<String, Object> into) {
+        long h = hits();
+        long m = misses();
+        into.put("cache hits", h);
+        into.put("cache misses", m);
+        into.put("cache hit rate", h + m == 0 ? null : Math.round(1000.0 * h / (h + m)) / 10.0 + " %");
+        into.put("cache bytes", cachedBytes());
+        into.put("cache limit bytes", maxBytes);
+        inner.status(into);
     }
 
     /** Bytes currently cached. */

@@ -104,6 +104,14 @@ public interface ChunkStore extends AutoCloseable {
     /** The newest record written by {@link #putPointer}, or empty when there is none. */
     Optional<byte[]> getPointer(String name) throws StoreException;
 
+    /**
+     * Adds what this store and the wrappers around it know about their health (lanes, retired
+     * credentials, retries, cache hits...) to {@code into}, as readable names and plain values,
+     * for the admin pages. Cheap and read-only.
+     */
+    default void status(java.util.Map<String, Object> into) {
+    }
+
     @Override
     default void close() {
     }

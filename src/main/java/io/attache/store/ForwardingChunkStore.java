@@ -75,6 +75,11 @@ public abstract class ForwardingChunkStore implements ChunkStore {
     }
 
     @Override
+    public void status(java.util.Map<String, Object> into) {
+        inner.status(into);
+    }
+
+    @Override
     public void close() {
         inner.close();
     }

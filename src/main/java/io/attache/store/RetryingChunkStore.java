@@ -66,6 +66,9 @@ public final class RetryingChunkStore extends ForwardingChunkStore {
     private final LongSupplier nanoClock;
     private final Sleeper sleeper;
     private final DoubleSupplier random;
+    private final java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong rateLimitedRetries = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong givenUp = new java.util.concurrent.atomic.AtomicLong();
 
     public RetryingChunkStore(ChunkStore inner, Policy policy) {
         this(inner, policy, System::nanoTime, TimeUnit.NANOSECONDS::sleep,
@@ -149,7 +152,12 @@ public final class RetryingChunkStore extends ForwardingChunkStore {
         long delay = delayNanos(failure, attempt);
         long elapsed = nanoClock.getAsLong() - start;
         if (attempt >= policy.maxAttempts() || elapsed + delay > policy.maxElapsed().toNanos()) {
+            givenUp.incrementAndGet();
             throw giveUp(what, attempt, elapsed, failure);
+        }
+        retries.incrementAndGet();
+        if (failure instanceof StoreException.RetryAfter) {
+            rateLimitedRetries.incrementAndGet();
         }
         LOG.debug("{} failed (attempt {}), retrying in {} ms: {}", what, attempt,
                 TimeUnit.NANOSECONDS.toMillis(delay), failure.getMessage());
@@ -180,6 +188,29 @@ public final class RetryingChunkStore extends ForwardingChunkStore {
         }
         step = Math.min(step, policy.maxBackoff().toNanos());
         return step / 2 + (long) (step / 2 * random.getAsDouble());
+    }
+
+    /** Attempts repeated after a retryable failure, since the start. */
+    public long retries() {
+        return retries.get();
+    }
+
+    /** Of those, the ones the store asked to delay (a 429). */
+    public long rateLimitedRetries() {
+        return rateLimitedRetries.get();
+    }
+
+    /** Calls that failed after their last attempt. */
+    public long givenUp() {
+        return givenUp.get();
+    }
+
+    @Override
+    public void status(java.util.Map<String, Object> into) {
+        into.put("retries", retries());
+        into.put("retries after a rate limit (429)", rateLimitedRetries());
+        into.put("operations given up after retrying", givenUp());
+        inner.status(into);
     }
 
     private static StoreException giveUp(String what, int attempts, long elapsedNanos, StoreException.Retryable last) {

@@ -46,7 +46,7 @@ class DatabaseTest {
     void aNameIsUniqueAmongFilesAndFoldersOfAFolder() throws Exception {
         try (Database db = Database.open(dir.resolve("c.db"), false)) {
             long root = db.write(c -> {
-                User u = Users.insert(c, "u", "hash", null, 1);
+                User u = Users.insert(c, "u", "hash", null, false, 1);
                 return Nodes.root(c, u.id()).orElseThrow().id();
             });
             db.write(c -> Nodes.insertFolder(c, 1, root, "same", 1));
@@ -60,7 +60,7 @@ class DatabaseTest {
     void aFailedTransactionLeavesNoTrace() throws Exception {
         try (Database db = Database.open(dir.resolve("d.db"), false)) {
             assertThrows(SQLException.class, () -> db.write(c -> {
-                Users.insert(c, "ghost", "hash", null, 1);
+                Users.insert(c, "ghost", "hash", null, false, 1);
                 throw new SQLException("boom");
             }));
             assertTrue(db.read(c -> Users.byName(c, "ghost")).isEmpty());

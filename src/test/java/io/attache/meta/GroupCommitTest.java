@@ -36,7 +36,7 @@ class GroupCommitTest {
                     futures.add(pool.submit(() -> {
                         go.await();
                         return db.write(c -> {
-                            Users.insert(c, "user" + n, "hash", null, 1);
+                            Users.insert(c, "user" + n, "hash", null, false, 1);
                             if (n % 5 == 0) {
                                 throw new SQLException("refused " + n);
                             }

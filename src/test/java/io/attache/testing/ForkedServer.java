@@ -44,6 +44,7 @@ public final class ForkedServer implements AutoCloseable {
         command.addAll(List.of("io.attache.app.Main", "serve", "--data-dir", dataDir.toString(),
                 "--listen", "127.0.0.1:" + port));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("ATTACHE_WEB_LISTEN", "127.0.0.1:0");
         builder.environment().putAll(env);
         Process process = builder.start();
         ForkedServer server = new ForkedServer(process, log, port);

@@ -41,6 +41,7 @@ public final class TestServer implements AutoCloseable {
         Map<String, String> values = new HashMap<>();
         values.put("data-dir", dir.toString());
         values.put("listen", "127.0.0.1:0");
+        values.put("web-listen", "127.0.0.1:0");
         values.put("durable-commits", "false");
         values.putAll(settings);
         Attache attache = Attache.open(Config.from(values, dir), decorate);
@@ -60,6 +61,15 @@ public final class TestServer implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The web app's port. */
+    public int webPort() {
+        return server.webPort();
+    }
+
+    public String webUrl() {
+        return "http://127.0.0.1:" + webPort();
     }
 
     public int tlsPort() {

@@ -1,8 +1,10 @@
 package io.attache.store.discord;
 
-import java.util.ArrayList;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.util.List;
-import java.util.Map;
 
 /**
  * The fields of a Discord message the store uses.
@@ -12,24 +14,34 @@ import java.util.Map;
 record ApiMessage(String id, String channelId, String authorId, String webhookId, List<ApiAttachment> attachments) {
 
     /** One attachment; {@code url} is signed and expires. */
-    record ApiAttachment(String id, String filename, long size, String url) {
+    record ApiAttachment(@JsonProperty(value = "id", required = true) String id,
+                         @JsonProperty(value = "filename", required = true) String filename,
+                         @JsonProperty(value = "size", required = true) long size,
+                         @JsonProperty(value = "url", required = true) String url) {
     }
 
-    static ApiMessage from(Object json) {
-        Map<String, Object> m = Json.asObject(json, "message");
-        Map<String, Object> author = m.get("author") == null ? Map.of() : Json.asObject(m.get("author"), "author");
-        List<ApiAttachment> attachments = new ArrayList<>();
-        for (Object item : Json.optArray(m, "attachments")) {
-            Map<String, Object> a = Json.asObject(item, "attachment");
-            attachments.add(new ApiAttachment(Json.string(a, "id"), Json.string(a, "filename"),
-                    Json.longValue(a, "size"), Json.string(a, "url")));
-        }
-        String id = Json.string(m, "id");
+    record Author(@JsonProperty("id") String id) {
+    }
+
+    @JsonCreator
+    static ApiMessage of(@JsonProperty(value = "id", required = true) String id,
+                         @JsonProperty(value = "channel_id", required = true) String channelId,
+                         @JsonProperty("author") Author author,
+                         @JsonProperty("webhook_id") String webhookId,
+                         @JsonProperty("attachments") List<ApiAttachment> attachments) {
         if (!Snowflake.isValid(id)) {
-            throw new Json.JsonException("message id is not a snowflake: " + id);
+            throw new IllegalArgumentException("message id is not a snowflake: " + id);
         }
-        return new ApiMessage(id, Json.string(m, "channel_id"), Json.optString(author, "id"),
-                Json.optString(m, "webhook_id"), List.copyOf(attachments));
+        if (channelId == null) {
+            throw new IllegalArgumentException("message " + id + " names no channel");
+        }
+        return new ApiMessage(id, channelId, author == null ? null : author.id(), webhookId,
+                attachments == null ? List.of() : List.copyOf(attachments));
+    }
+
+    /** @throws DiscordJson.MalformedJson when {@code json} is not a message */
+    static ApiMessage from(JsonNode json) {
+        return DiscordJson.read(json, ApiMessage.class);
     }
 
     ApiAttachment named(String filename) {

@@ -76,19 +76,18 @@ final class AttachmentReader {
         Map<String, String> idByUrl = new HashMap<>();
         batch.forEach((id, e) -> idByUrl.put(e.url().toString(), id));
         DiscordApi.Answer answer = ctx.api().call(Route.refreshUrls(), token, null,
-                Json.obj("attachment_urls", List.copyOf(idByUrl.keySet())));
+                new DiscordJson.UrlBatch(List.copyOf(idByUrl.keySet())));
         if (!answer.ok()) {
             return;
         }
         try {
-            for (Object item : Json.optArray(answer.object(), "refreshed_urls")) {
-                Map<String, Object> pair = Json.asObject(item, "refreshed url");
-                String id = idByUrl.get(Json.string(pair, "original"));
+            for (DiscordJson.Refreshed pair : answer.read(DiscordJson.RefreshedUrls.class).refreshedUrls()) {
+                String id = idByUrl.get(pair.original());
                 if (id != null) {
-                    ctx.urls().put(id, Json.string(pair, "refreshed"), batch.get(id).size());
+                    ctx.urls().put(id, pair.refreshed(), batch.get(id).size());
                 }
             }
-        } catch (Json.JsonException e) {
+        } catch (DiscordJson.MalformedJson e) {
             throw new StoreException.Retryable("malformed refresh-urls answer: " + e.getMessage(), e);
         }
     }
@@ -188,7 +187,7 @@ final class AttachmentReader {
     private static ApiMessage parse(DiscordApi.Answer answer, DiscordLocator loc) throws StoreException {
         try {
             return ApiMessage.from(answer.json());
-        } catch (Json.JsonException e) {
+        } catch (DiscordJson.MalformedJson e) {
             throw new StoreException.Retryable("malformed message for " + loc.toLocator() + ": " + e.getMessage(), e);
         }
     }

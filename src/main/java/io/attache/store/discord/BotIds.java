@@ -28,8 +28,8 @@ final class BotIds {
             DiscordApi.Answer answer = ctx.api().call(Route.currentUser(), token, null, null);
             if (answer.ok()) {
                 try {
-                    ids.put(token.index, Json.string(answer.object(), "id"));
-                } catch (Json.JsonException e) {
+                    ids.put(token.index, answer.read(DiscordJson.Identified.class).id());
+                } catch (DiscordJson.MalformedJson e) {
                     throw new StoreException.Retryable("malformed /users/@me answer: " + e.getMessage(), e);
                 }
             } else if (answer.status() != 401) {

@@ -120,7 +120,7 @@ final class Deleter {
                 continue;
             }
             DiscordApi.Answer answer = ctx.api().call(Route.bulkDelete(channel), token, null,
-                    Json.obj("messages", batch.stream().map(DiscordLocator::messageId).toList()));
+                    new DiscordJson.MessageIds(batch.stream().map(DiscordLocator::messageId).toList()));
             if (answer.ok() || answer.status() == 404 && answer.code() == 10003) {
                 batch.forEach(loc -> ctx.urls().remove(loc.attachmentId()));
                 continue;

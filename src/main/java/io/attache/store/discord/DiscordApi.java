@@ -1,5 +1,6 @@
 package io.attache.store.discord;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.attache.store.StoreException;
 
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -30,17 +30,19 @@ final class DiscordApi {
     }
 
     /** An answer other than 429 or 5xx: its status, Discord's error code (0 if none) and JSON body. */
-    record Answer(int status, int code, String message, Object json) {
+    record Answer(int status, int code, String message, JsonNode json) {
         boolean ok() {
             return status >= 200 && status < 300;
         }
 
-        Map<String, Object> object() {
-            return Json.asObject(json, "answer");
+        /** The body as {@code type}; {@link DiscordJson.MalformedJson} when it is not one. */
+        <T> T read(Class<T> type) {
+            return DiscordJson.read(json, type);
         }
 
-        List<Object> array() {
-            return Json.asArray(json, "answer");
+        /** The body as a list of messages (a channel's history). */
+        List<ApiMessage> messages() {
+            return DiscordJson.read(json, DiscordJson.MESSAGES);
         }
 
         String describe() {
@@ -65,7 +67,7 @@ final class DiscordApi {
     /** A JSON request (or none) with a bot token. */
     Answer call(Route route, Lanes.Token token, String query, Object jsonBody) throws StoreException {
         HttpRequest.BodyPublisher body = jsonBody == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(Json.write(jsonBody));
+                : HttpRequest.BodyPublishers.ofString(DiscordJson.write(jsonBody));
         return send(route, token, query, jsonBody == null ? null : "application/json", body, null);
     }
 
@@ -130,7 +132,7 @@ final class DiscordApi {
             throws StoreException {
         int status = response.statusCode();
         String text = new String(response.body(), StandardCharsets.UTF_8);
-        Object json = parseQuietly(text, response.headers());
+        JsonNode json = parseQuietly(text, response.headers());
         RateAnswer rate = rateAnswer(status, response.headers(), json);
         limiter.complete(ticket, rate);
         if (status == 429) {
@@ -146,9 +148,11 @@ final class DiscordApi {
         if (status >= 200 && status < 300 && status != 204 && json == null) {
             throw new Ambiguous(route + " answered " + status + " with a body that is not JSON", null);
         }
-        Map<String, Object> error = status >= 400 && json instanceof Map<?, ?> ? Json.asObject(json, "error") : Map.of();
-        int code = error.get("code") instanceof Long l ? l.intValue() : 0;
-        Answer answer = new Answer(status, code, Json.optStringQuietly(error, "message"), json);
+        JsonNode error = status >= 400 && json != null && json.isObject() ? json : null;
+        int code = error != null && error.path("code").canConvertToInt() && error.path("code").isIntegralNumber()
+                ? error.get("code").intValue() : 0;
+        String message = error != null && error.path("message").isTextual() ? error.get("message").textValue() : null;
+        Answer answer = new Answer(status, code, message, json);
         retireOn(route, token, answer);
         return answer;
     }
@@ -168,7 +172,7 @@ final class DiscordApi {
         }
     }
 
-    static RateAnswer rateAnswer(int status, HttpHeaders headers, Object json) {
+    static RateAnswer rateAnswer(int status, HttpHeaders headers, JsonNode json) {
         Integer limit = intHeader(headers, "X-RateLimit-Limit");
         Integer remaining = intHeader(headers, "X-RateLimit-Remaining");
         Double resetAfter = doubleHeader(headers, "X-RateLimit-Reset-After");
@@ -177,10 +181,10 @@ final class DiscordApi {
         boolean global = "true".equalsIgnoreCase(headers.firstValue("X-RateLimit-Global").orElse(""));
         Double retryAfter = null;
         boolean discordBody = false;
-        if (json instanceof Map<?, ?> map && map.get("retry_after") instanceof Number n) {
-            retryAfter = n.doubleValue();
+        if (json != null && json.path("retry_after").isNumber()) {
+            retryAfter = json.get("retry_after").doubleValue();
             discordBody = true;
-            global |= Boolean.TRUE.equals(map.get("global"));
+            global |= json.path("global").booleanValue();
         }
         if (retryAfter == null) {
             OptionalLong header = longHeader(headers, "Retry-After");
@@ -191,13 +195,13 @@ final class DiscordApi {
         return new RateAnswer(status, limit, remaining, resetAfter, bucket, scope, global, retryAfter, ban);
     }
 
-    private static Object parseQuietly(String text, HttpHeaders headers) {
+    private static JsonNode parseQuietly(String text, HttpHeaders headers) {
         if (text.isEmpty() || !headers.firstValue("Content-Type").orElse("").startsWith("application/json")) {
             return null;
         }
         try {
-            return Json.parse(text);
-        } catch (Json.JsonException e) {
+            return DiscordJson.parse(text);
+        } catch (DiscordJson.MalformedJson e) {
             return null;
         }
     }

@@ -120,10 +120,10 @@ public final class DiscordCheck {
         try {
             DiscordApi.Answer answer = ctx.api().call(Route.currentUser(), token, null, null);
             if (answer.ok()) {
-                return new TokenResult(token.label(), true, Json.string(answer.object(), "id"), null);
+                return new TokenResult(token.label(), true, answer.read(DiscordJson.Identified.class).id(), null);
             }
             return new TokenResult(token.label(), false, null, answer.describe());
-        } catch (StoreException | Json.JsonException e) {
+        } catch (StoreException | DiscordJson.MalformedJson e) {
             return new TokenResult(token.label(), false, null, e.getMessage());
         }
     }
@@ -140,8 +140,8 @@ public final class DiscordCheck {
             byte[] probe = probeBytes();
             for (int i = 0; i < 2; i++) {
                 String filename = "probe-" + HexFormat.of().formatHex(probeBytes()).substring(0, 16);
-                MultipartBody body = MultipartBody.of(Json.write(Json.obj("content", "",
-                        "attachments", List.of(Json.obj("id", 0, "filename", filename)))), filename, probe, 0, probe.length);
+                MultipartBody body = MultipartBody.of(DiscordJson.write(DiscordJson.MessagePayload.of(filename)),
+                        filename, probe, 0, probe.length);
                 DiscordApi.Answer answer = ctx.api().send(Route.createMessage(channel), token, null, body.contentType(),
                         body.publisher(), null);
                 if (!answer.ok()) {
@@ -159,7 +159,7 @@ public final class DiscordCheck {
             pin = ctx.api().call(Route.pin(channel, posted.get(0)), token, null, null).ok()
                     && ctx.api().call(Route.unpin(channel, posted.get(0)), token, null, null).ok();
             DiscordApi.Answer bulkAnswer = ctx.api().call(Route.bulkDelete(channel), token, null,
-                    Json.obj("messages", posted));
+                    new DiscordJson.MessageIds(posted));
             bulk = bulkAnswer.ok();
             delete = bulk;
             if (!bulk) {
@@ -171,7 +171,7 @@ public final class DiscordCheck {
             if (delete) {
                 posted.clear();
             }
-        } catch (StoreException | Json.JsonException e) {
+        } catch (StoreException | DiscordJson.MalformedJson e) {
             problem = e.getMessage();
         }
         if (!posted.isEmpty() && problem == null) {
@@ -185,8 +185,8 @@ public final class DiscordCheck {
         try {
             byte[] probe = probeBytes();
             String filename = "probe-" + HexFormat.of().formatHex(probeBytes()).substring(0, 16);
-            MultipartBody body = MultipartBody.of(Json.write(Json.obj("attachments",
-                    List.of(Json.obj("id", 0, "filename", filename)))), filename, probe, 0, probe.length);
+            MultipartBody body = MultipartBody.of(DiscordJson.write(DiscordJson.MessagePayload.webhook(filename)),
+                    filename, probe, 0, probe.length);
             DiscordApi.Answer answer = ctx.api().send(Route.executeWebhook(webhook), null, "?wait=true",
                     body.contentType(), body.publisher(), null);
             if (!answer.ok()) {
@@ -200,7 +200,7 @@ public final class DiscordCheck {
                     HttpRequest.BodyPublishers.noBody(), null).ok();
             return new LaneResult(lane, "its token", true, read, delete, false, false,
                     read && delete ? null : "reading or deleting the probe failed");
-        } catch (StoreException | Json.JsonException e) {
+        } catch (StoreException | DiscordJson.MalformedJson e) {
             return new LaneResult(lane, "its token", false, false, false, false, false, e.getMessage());
         }
     }

@@ -187,6 +187,34 @@ public final class DiscordChunkStore implements ChunkStore {
         urls.clear();
     }
 
+    @Override
+    public void status(Map<String, Object> into) {
+        RateLimiter.Stats stats = limiter.stats();
+        long[] waits = limiter.waitStats();
+        List<Lanes.Lane> all = lanes.lanes();
+        into.put("store", "discord");
+        into.put("upload lanes usable", all.stream().filter(lanes::usable).count() + " of " + all.size());
+        into.put("bot tokens", lanes.tokens().size());
+        into.put("retired", lanes.retirements());
+        into.put("rate-limit waits", waits[0]);
+        into.put("rate-limit wait seconds", waits[1] / 1_000_000_000L);
+        into.put("429 answers", stats.rateLimited() + stats.globalRateLimited() + stats.sharedRateLimited());
+        into.put("429 answers, global", stats.globalRateLimited());
+        into.put("invalid requests in the last 10 minutes", stats.invalidInWindow());
+        into.put("Cloudflare bans", stats.bans());
+        into.put("server errors (5xx)", stats.serverErrors());
+    }
+
+    /** Requests that waited for a rate-limit window, and the 429s Discord answered, for /metrics. */
+    public long rateLimitWaits() {
+        return limiter.waitStats()[0];
+    }
+
+    public long rateLimitedAnswers() {
+        RateLimiter.Stats stats = limiter.stats();
+        return stats.rateLimited() + stats.globalRateLimited() + stats.sharedRateLimited();
+    }
+
     /** Retired credentials, channels and webhooks with the reason, for status output. */
     public Map<String, String> retirements() {
         return lanes.retirements();

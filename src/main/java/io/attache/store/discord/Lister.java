@@ -49,15 +49,14 @@ final class Lister {
                 if (!answer.ok()) {
                     throw new StoreException.Retryable("listing channel " + channel + " failed: " + answer.describe());
                 }
-                List<Object> page;
+                List<ApiMessage> page;
                 try {
-                    page = answer.array();
-                    for (Object item : page) {
-                        ApiMessage m = ApiMessage.from(item);
+                    page = answer.messages();
+                    for (ApiMessage m : page) {
                         before = before == null || Snowflake.compare(m.id(), before) < 0 ? m.id() : before;
                         hidden += report(m, ours, sink);
                     }
-                } catch (Json.JsonException e) {
+                } catch (DiscordJson.MalformedJson e) {
                     throw new StoreException.Retryable("malformed history of channel " + channel + ": " + e.getMessage(), e);
                 }
                 if (page.size() < PAGE) {
@@ -117,8 +116,8 @@ final class Lister {
                     continue;
                 }
                 try {
-                    lane.webhookChannel = Json.string(answer.object(), "channel_id");
-                } catch (Json.JsonException e) {
+                    lane.webhookChannel = answer.read(DiscordJson.WebhookInfo.class).channelId();
+                } catch (DiscordJson.MalformedJson e) {
                     throw new StoreException.Retryable("malformed answer for " + lane.webhook + ": " + e.getMessage(), e);
                 }
             }

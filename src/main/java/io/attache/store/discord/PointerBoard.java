@@ -51,8 +51,7 @@ final class PointerBoard {
         Lanes.Token token = ctx.lanes().tokenFor(channel);
         // No nonce: deduplicating could hand back an older message with the same bytes, which a newer
         // record would then outrank. A retried write may leave two equal records; the next removes one.
-        String payload = Json.write(Json.obj("content", "",
-                "attachments", List.of(Json.obj("id", 0, "filename", filename))));
+        String payload = DiscordJson.write(DiscordJson.MessagePayload.of(filename));
         MultipartBody body = MultipartBody.of(payload, filename, data, 0, data.length);
         DiscordApi.Answer posted = ctx.api().send(Route.createMessage(channel), token, null, body.contentType(),
                 body.publisher(), null);
@@ -117,20 +116,19 @@ final class PointerBoard {
                 throw refused("reading the pins of channel " + channel, answer);
             }
             try {
-                Map<String, Object> body = answer.object();
-                for (Object item : Json.optArray(body, "items")) {
-                    Map<String, Object> pin = Json.asObject(item, "pin");
-                    ApiMessage m = ApiMessage.from(pin.get("message"));
-                    before = Json.string(pin, "pinned_at");
+                DiscordJson.Pins body = answer.read(DiscordJson.Pins.class);
+                for (DiscordJson.Pin pin : body.items()) {
+                    ApiMessage m = pin.message();
+                    before = pin.pinnedAt();
                     ApiMessage.ApiAttachment a = m.named(filename);
                     if (a != null && ours.contains(m.authorId()) && m.webhookId() == null) {
                         found.add(new Pinned(channel, m, a, before));
                     }
                 }
-                if (!Boolean.TRUE.equals(body.get("has_more"))) {
+                if (!body.hasMore()) {
                     return found;
                 }
-            } catch (Json.JsonException e) {
+            } catch (DiscordJson.MalformedJson e) {
                 throw new StoreException.Retryable("malformed pins of channel " + channel + ": " + e.getMessage(), e);
             }
         }
@@ -175,7 +173,7 @@ final class PointerBoard {
     private static ApiMessage parse(DiscordApi.Answer answer) throws StoreException {
         try {
             return ApiMessage.from(answer.json());
-        } catch (Json.JsonException e) {
+        } catch (DiscordJson.MalformedJson e) {
             throw new DiscordApi.Ambiguous("malformed message in the answer: " + e.getMessage(), e);
         }
     }

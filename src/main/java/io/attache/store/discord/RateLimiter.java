@@ -83,6 +83,8 @@ final class RateLimiter {
     private long sharedRateLimited;
     private long bans;
     private long serverErrors;
+    private long waits;
+    private long waitedNanos;
 
     RateLimiter(RateLimitSettings settings, LongSupplier nanoClock, DoubleSupplier random) {
         this.settings = settings;
@@ -115,12 +117,14 @@ final class RateLimiter {
                 if (d.granted()) {
                     return d.ticket();
                 }
+                waits++;
                 if (now - start + d.waitNanos() > maxWait) {
                     throw new StoreException.RetryAfter(route + " must wait "
                             + TimeUnit.NANOSECONDS.toMillis(d.waitNanos()) + " ms: " + d.reason(),
                             ceilMillis(d.waitNanos()));
                 }
                 TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, d.waitNanos()));
+                waitedNanos += clock.getAsLong() - now;
             }
         }
     }
@@ -250,6 +254,11 @@ final class RateLimiter {
             b.remaining++;
         }
         notifyAll();
+    }
+
+    /** How often a request had to wait for its turn, and for how long in all, since the start. */
+    synchronized long[] waitStats() {
+        return new long[]{waits, waitedNanos};
     }
 
     synchronized Stats stats() {

@@ -156,8 +156,7 @@ final class Uploader {
             throw ctx.laneLost("no token can post in channel " + lane.channelId + " any more");
         }
         String nonce = name.length() <= NONCE_LENGTH ? name : name.substring(0, NONCE_LENGTH);
-        String payload = Json.write(Json.obj("content", "", "nonce", nonce, "enforce_nonce", true,
-                "attachments", List.of(Json.obj("id", 0, "filename", filename))));
+        String payload = DiscordJson.write(DiscordJson.MessagePayload.withNonce(nonce, filename));
         DiscordApi.Answer answer = send(choice, null, MultipartBody.of(payload, filename, data, offset, length));
         if (!answer.ok()) {
             throw refused(lane, token, answer, length);
@@ -168,7 +167,7 @@ final class Uploader {
     private ApiMessage execute(Choice choice, String filename, byte[] data, int offset, int length)
             throws StoreException {
         Lanes.Lane lane = choice.lane();
-        String payload = Json.write(Json.obj("attachments", List.of(Json.obj("id", 0, "filename", filename))));
+        String payload = DiscordJson.write(DiscordJson.MessagePayload.webhook(filename));
         DiscordApi.Answer answer = send(choice, "?wait=true", MultipartBody.of(payload, filename, data, offset, length));
         if (!answer.ok()) {
             throw refused(lane, null, answer, length);
@@ -272,11 +271,11 @@ final class Uploader {
             String after = Snowflake.atMillis(sinceMillis - 5_000);
             for (int page = 0; page < 5; page++) {
                 DiscordApi.Answer answer = ctx.api().call(Route.history(channel), token, "?limit=100&after=" + after, null);
-                if (!answer.ok() || answer.array().isEmpty()) {
+                List<ApiMessage> messages = answer.ok() ? answer.messages() : List.of();
+                if (messages.isEmpty()) {
                     return;
                 }
-                for (Object item : answer.array()) {
-                    ApiMessage m = ApiMessage.from(item);
+                for (ApiMessage m : messages) {
                     if (Snowflake.compare(m.id(), after) > 0) {
                         after = m.id();
                     }
@@ -285,7 +284,7 @@ final class Uploader {
                     }
                 }
             }
-        } catch (StoreException | Json.JsonException e) {
+        } catch (StoreException | DiscordJson.MalformedJson e) {
             LOG.warn("could not look for a duplicate of {} in channel {}: {}; list() will report it", filename, channel,
                     e.getMessage());
         }
@@ -304,7 +303,7 @@ final class Uploader {
     private static ApiMessage parse(DiscordApi.Answer answer, String what) throws StoreException {
         try {
             return ApiMessage.from(answer.json());
-        } catch (Json.JsonException e) {
+        } catch (DiscordJson.MalformedJson e) {
             throw new DiscordApi.Ambiguous(what + ": malformed message in the answer: " + e.getMessage(), e);
         }
     }

@@ -67,6 +67,11 @@ public final class LocalChunkStore implements ChunkStore {
     }
 
     @Override
+    public void status(java.util.Map<String, Object> into) {
+        into.put("store", "local");
+    }
+
+    @Override
     public String scheme() {
         return SCHEME;
     }

@@ -97,6 +97,12 @@ class DiscordRetirementTest {
             }
         }
         assertEquals(1, emulator.counters().invalidRequests(), "one 401, then the token is never used again");
+        Map<String, Object> status = new java.util.LinkedHashMap<>();
+        discord.status(status);
+        assertEquals("discord", status.get("store"));
+        assertEquals("2 of 2", status.get("upload lanes usable"), "token #2 serves both channels");
+        assertEquals(Map.of("bot token #1", "rejected by Discord (401 Unauthorized)"), status.get("retired"),
+                "what the admin pages show");
     }
 
     @Test

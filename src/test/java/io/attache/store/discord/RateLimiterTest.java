@@ -418,7 +418,7 @@ class RateLimiterTest {
                 "X-RateLimit-Reset-After", List.of("1.25"), "X-RateLimit-Bucket", List.of("abc"),
                 "X-RateLimit-Scope", List.of("user"), "Retry-After", List.of("2"), "Via", List.of("1.1 google")),
                 (a, b) -> true);
-        RateAnswer a = DiscordApi.rateAnswer(429, headers, Json.parse("{\"retry_after\": 1.5, \"global\": false}"));
+        RateAnswer a = DiscordApi.rateAnswer(429, headers, DiscordJson.parse("{\"retry_after\": 1.5, \"global\": false}"));
         assertEquals(new RateAnswer(429, 5, 0, 1.25, "abc", "user", false, 1.5, false), a);
         assertTrue(a.isInvalid());
         RateAnswer fromHeader = DiscordApi.rateAnswer(429, headers, null);

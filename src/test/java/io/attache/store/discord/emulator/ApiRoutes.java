@@ -1,6 +1,5 @@
 package io.attache.store.discord.emulator;
 
-import io.attache.store.discord.Json;
 import io.attache.store.discord.emulator.EmulatorState.Bot;
 import io.attache.store.discord.emulator.EmulatorState.Channel;
 import io.attache.store.discord.emulator.EmulatorState.Hook;
@@ -173,7 +172,7 @@ final class ApiRoutes {
                 return;
             }
             if (after == Fault.EMPTY_ATTACHMENTS) {
-                Json.asObject(result.body(), "message").put("attachments", List.of());
+                EmulatorJson.asObject(result.body(), "message").put("attachments", List.of());
             }
         }
         answer(ex, m, result, verdict, body);
@@ -328,13 +327,13 @@ final class ApiRoutes {
                 case UNPIN -> bot.manageMessages ? state.unpin(channel, Long.parseLong(m.message()))
                         : Result.error(403, 50013, "Missing Permissions");
                 case REFRESH_URLS -> refresh(body, cdn);
-                case CURRENT_USER -> Result.ok(Json.obj("id", bot.userId, "username", bot.name, "discriminator", "0000",
+                case CURRENT_USER -> Result.ok(EmulatorJson.obj("id", bot.userId, "username", bot.name, "discriminator", "0000",
                         "bot", true));
-                case WEBHOOK_GET -> Result.ok(Json.obj("id", hook.id, "type", 1, "channel_id", hook.channelId,
+                case WEBHOOK_GET -> Result.ok(EmulatorJson.obj("id", hook.id, "type", 1, "channel_id", hook.channelId,
                         "name", "Attaché hook", "token", hook.token));
                 default -> Result.error(404, 0, "404: Not Found");
             };
-        } catch (Json.JsonException | IllegalArgumentException | java.time.DateTimeException e) {
+        } catch (EmulatorJson.JsonException | IllegalArgumentException | java.time.DateTimeException e) {
             return Result.error(400, 50035, "Invalid Form Body: " + e.getMessage());
         }
     }
@@ -371,9 +370,9 @@ final class ApiRoutes {
     }
 
     private Result bulkDelete(Channel channel, byte[] body) {
-        Map<String, Object> payload = Json.parseObject(new String(body, StandardCharsets.UTF_8));
+        Map<String, Object> payload = EmulatorJson.parseObject(new String(body, StandardCharsets.UTF_8));
         List<Long> ids = new ArrayList<>();
-        for (Object id : Json.array(payload, "messages")) {
+        for (Object id : EmulatorJson.array(payload, "messages")) {
             ids.add(Long.parseLong((String) id));
         }
         return state.bulkDelete(channel, ids);
@@ -391,7 +390,7 @@ final class ApiRoutes {
     }
 
     private Result refresh(byte[] body, String cdn) {
-        List<Object> urls = Json.array(Json.parseObject(new String(body, StandardCharsets.UTF_8)), "attachment_urls");
+        List<Object> urls = EmulatorJson.array(EmulatorJson.parseObject(new String(body, StandardCharsets.UTF_8)), "attachment_urls");
         if (urls.size() > 50) {
             return Result.error(400, 50035, "Invalid Form Body: at most 50 attachment_urls");
         }
@@ -400,10 +399,10 @@ final class ApiRoutes {
             String original = (String) item;
             EmulatorState.Attachment a = emulator.attachmentOf(original);
             if (a != null) {
-                refreshed.add(Json.obj("original", original, "refreshed", state.signedUrl(a, cdn)));
+                refreshed.add(EmulatorJson.obj("original", original, "refreshed", state.signedUrl(a, cdn)));
             }
         }
-        return Result.ok(Json.obj("refreshed_urls", refreshed));
+        return Result.ok(EmulatorJson.obj("refreshed_urls", refreshed));
     }
 
     private static int clamp(String value, int fallback, int min, int max) {

@@ -1,6 +1,5 @@
 package io.attache.store.discord.emulator;
 
-import io.attache.store.discord.Json;
 import io.attache.store.discord.emulator.EmulatorState.Attachment;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.server.Handler;
@@ -394,7 +393,7 @@ public final class DiscordEmulator implements AutoCloseable {
         if (!scope.equals("shared")) {
             recordInvalid();
         }
-        ex.json(429, Json.obj("message", "You are being rate limited.", "retry_after", ceil3(retryAfter),
+        ex.json(429, EmulatorJson.obj("message", "You are being rate limited.", "retry_after", ceil3(retryAfter),
                 "global", global), h);
     }
 
@@ -415,7 +414,7 @@ public final class DiscordEmulator implements AutoCloseable {
     void writeServerError(Exchange ex, RouteClass route, int status) throws IOException {
         counters.answer(route, status);
         if (status == 500 || status == 503) {
-            ex.json(status, Json.obj("message", status + ": " + (status == 500 ? "Internal Server Error"
+            ex.json(status, EmulatorJson.obj("message", status + ": " + (status == 500 ? "Internal Server Error"
                     : "Service Unavailable"), "code", 0), HttpFields.build().put("Via", "1.1 google"));
             return;
         }

@@ -1,6 +1,5 @@
 package io.attache.store.discord.emulator;
 
-import io.attache.store.discord.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,7 +97,7 @@ class DiscordEmulatorTest {
     }
 
     private static Map<String, Object> firstAttachment(HttpResponse<String> response) {
-        return Json.asObject(Json.array(Json.parseObject(response.body()), "attachments").get(0), "attachment");
+        return EmulatorJson.asObject(EmulatorJson.array(EmulatorJson.parseObject(response.body()), "attachments").get(0), "attachment");
     }
 
     @Test
@@ -106,13 +105,13 @@ class DiscordEmulatorTest {
         byte[] file = "ciphertext".getBytes(StandardCharsets.US_ASCII);
         HttpResponse<String> r = upload(null, false, file);
         assertEquals(200, r.statusCode(), r.body());
-        Map<String, Object> message = Json.parseObject(r.body());
-        assertEquals(channel, Json.string(message, "channel_id"));
-        assertEquals(emulator.userIdOf(token), Json.string(Json.asObject(message.get("author"), "author"), "id"));
+        Map<String, Object> message = EmulatorJson.parseObject(r.body());
+        assertEquals(channel, EmulatorJson.string(message, "channel_id"));
+        assertEquals(emulator.userIdOf(token), EmulatorJson.string(EmulatorJson.asObject(message.get("author"), "author"), "id"));
         Map<String, Object> attachment = firstAttachment(r);
-        assertEquals("chunk-1", Json.string(attachment, "filename"), "the payload's filename wins");
-        assertEquals(10L, Json.longValue(attachment, "size"));
-        assertTrue(Json.string(attachment, "url").matches(".*/attachments/" + channel + "/\\d+/chunk-1\\?ex=[0-9a-f]+&is=[0-9a-f]+&hm=[0-9a-f]{64}"));
+        assertEquals("chunk-1", EmulatorJson.string(attachment, "filename"), "the payload's filename wins");
+        assertEquals(10L, EmulatorJson.longValue(attachment, "size"));
+        assertTrue(EmulatorJson.string(attachment, "url").matches(".*/attachments/" + channel + "/\\d+/chunk-1\\?ex=[0-9a-f]+&is=[0-9a-f]+&hm=[0-9a-f]{64}"));
         assertEquals("3", r.headers().firstValue("X-RateLimit-Limit").orElseThrow());
         assertEquals("2", r.headers().firstValue("X-RateLimit-Remaining").orElseThrow());
         double resetAfter = Double.parseDouble(r.headers().firstValue("X-RateLimit-Reset-After").orElseThrow());
@@ -120,7 +119,7 @@ class DiscordEmulatorTest {
         assertTrue(r.headers().firstValue("X-RateLimit-Reset").orElseThrow().matches("\\d+\\.\\d{3}"));
         assertTrue(r.headers().firstValue("X-RateLimit-Bucket").orElseThrow().matches("[0-9a-f]{32}"));
         assertEquals("1.1 google", r.headers().firstValue("Via").orElseThrow());
-        assertArrayEquals(file, cdn(Json.string(attachment, "url"), null).body());
+        assertArrayEquals(file, cdn(EmulatorJson.string(attachment, "url"), null).body());
     }
 
     @Test
@@ -158,9 +157,9 @@ class DiscordEmulatorTest {
         assertEquals("user", r.headers().firstValue("X-RateLimit-Scope").orElseThrow());
         assertEquals("0", r.headers().firstValue("X-RateLimit-Remaining").orElseThrow());
         assertEquals("10", r.headers().firstValue("Retry-After").orElseThrow());
-        Map<String, Object> body = Json.parseObject(r.body());
+        Map<String, Object> body = EmulatorJson.parseObject(r.body());
         assertEquals(Boolean.FALSE, body.get("global"));
-        assertTrue(Json.number(body, "retry_after", 0) > 9);
+        assertTrue(EmulatorJson.number(body, "retry_after", 0) > 9);
         assertEquals(1, emulator.counters().invalidRequests());
         assertEquals(3, emulator.messageCount());
     }
@@ -169,7 +168,7 @@ class DiscordEmulatorTest {
     void anEnforcedNonceReturnsTheMessageAlreadyCreated() throws Exception {
         HttpResponse<String> first = upload("0123456789abcdef012345678", true, new byte[]{1});
         HttpResponse<String> again = upload("0123456789abcdef012345678", true, new byte[]{1});
-        assertEquals(Json.string(Json.parseObject(first.body()), "id"), Json.string(Json.parseObject(again.body()), "id"));
+        assertEquals(EmulatorJson.string(EmulatorJson.parseObject(first.body()), "id"), EmulatorJson.string(EmulatorJson.parseObject(again.body()), "id"));
         assertEquals(1, emulator.messageCount());
         upload("0123456789abcdef012345678", false, new byte[]{1});
         assertEquals(2, emulator.messageCount(), "without enforce_nonce a nonce does not deduplicate");
@@ -179,7 +178,7 @@ class DiscordEmulatorTest {
     void anOversizeFileIsRefusedWith40005() throws Exception {
         HttpResponse<String> r = upload(null, false, new byte[1001]);
         assertEquals(413, r.statusCode());
-        assertEquals(40005L, Json.longValue(Json.parseObject(r.body()), "code"));
+        assertEquals(40005L, EmulatorJson.longValue(EmulatorJson.parseObject(r.body()), "code"));
         assertEquals(200, upload(null, false, new byte[1000]).statusCode());
     }
 
@@ -188,7 +187,7 @@ class DiscordEmulatorTest {
         byte[] file = new byte[1000];
         Arrays.fill(file, (byte) 7);
         file[500] = 1;
-        String url = Json.string(firstAttachment(upload(null, false, file)), "url");
+        String url = EmulatorJson.string(firstAttachment(upload(null, false, file)), "url");
         HttpResponse<byte[]> partial = cdn(url, "bytes=500-599");
         assertEquals(206, partial.statusCode());
         assertEquals("bytes 500-599/1000", partial.headers().firstValue("Content-Range").orElseThrow());
@@ -206,10 +205,10 @@ class DiscordEmulatorTest {
         emulator.advanceClock(Duration.ofHours(2));
         assertEquals(404, cdn(url, null).statusCode(), "expired");
         HttpResponse<String> refreshed = post("/attachments/refresh-urls", token, "application/json",
-                Json.write(Json.obj("attachment_urls", List.of(url))).getBytes(StandardCharsets.UTF_8));
-        Map<String, Object> pair = Json.asObject(Json.array(Json.parseObject(refreshed.body()), "refreshed_urls").get(0), "pair");
-        assertEquals(url, Json.string(pair, "original"));
-        assertArrayEquals(file, cdn(Json.string(pair, "refreshed"), null).body());
+                EmulatorJson.write(EmulatorJson.obj("attachment_urls", List.of(url))).getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> pair = EmulatorJson.asObject(EmulatorJson.array(EmulatorJson.parseObject(refreshed.body()), "refreshed_urls").get(0), "pair");
+        assertEquals(url, EmulatorJson.string(pair, "original"));
+        assertArrayEquals(file, cdn(EmulatorJson.string(pair, "refreshed"), null).body());
     }
 
     @Test
@@ -219,14 +218,14 @@ class DiscordEmulatorTest {
         HttpResponse<String> r = post(hookUrl + "?wait=true", null, "multipart/form-data; boundary=" + BOUNDARY,
                 multipart("{}", "via-hook", new byte[]{1, 2, 3}));
         assertEquals(200, r.statusCode(), r.body());
-        Map<String, Object> message = Json.parseObject(r.body());
-        assertEquals(hook, Json.string(message, "webhook_id"));
-        String id = Json.string(message, "id");
+        Map<String, Object> message = EmulatorJson.parseObject(r.body());
+        assertEquals(hook, EmulatorJson.string(message, "webhook_id"));
+        String id = EmulatorJson.string(message, "id");
         String hookChannel = emulator.webhookChannel(hook);
         HttpResponse<String> asBot = send("GET", "/channels/" + hookChannel + "/messages/" + id, token);
-        assertEquals(List.of(), Json.array(Json.parseObject(asBot.body()), "attachments"));
+        assertEquals(List.of(), EmulatorJson.array(EmulatorJson.parseObject(asBot.body()), "attachments"));
         HttpResponse<String> asHook = send("GET", hookUrl + "/messages/" + id, null);
-        assertEquals("via-hook", Json.string(firstAttachment(asHook), "filename"));
+        assertEquals("via-hook", EmulatorJson.string(firstAttachment(asHook), "filename"));
         assertEquals(204, post(hookUrl, null, "multipart/form-data; boundary=" + BOUNDARY,
                 multipart("{}", "no-wait", new byte[]{4})).statusCode());
     }
@@ -234,18 +233,18 @@ class DiscordEmulatorTest {
     @Test
     void bulkDeleteFollowsDiscordsRules() throws Exception {
         emulator.settings().bulkDeleteLimit(Limit.parse("10/1s"));
-        String a = Json.string(Json.parseObject(upload(null, false, new byte[]{1}).body()), "id");
-        String b = Json.string(Json.parseObject(upload(null, false, new byte[]{2}).body()), "id");
+        String a = EmulatorJson.string(EmulatorJson.parseObject(upload(null, false, new byte[]{1}).body()), "id");
+        String b = EmulatorJson.string(EmulatorJson.parseObject(upload(null, false, new byte[]{2}).body()), "id");
         String path = "/channels/" + channel + "/messages/bulk-delete";
-        byte[] one = Json.write(Json.obj("messages", List.of(a))).getBytes(StandardCharsets.UTF_8);
-        assertEquals(50016L, Json.longValue(Json.parseObject(post(path, token, "application/json", one).body()), "code"));
-        byte[] both = Json.write(Json.obj("messages", List.of(a, b))).getBytes(StandardCharsets.UTF_8);
+        byte[] one = EmulatorJson.write(EmulatorJson.obj("messages", List.of(a))).getBytes(StandardCharsets.UTF_8);
+        assertEquals(50016L, EmulatorJson.longValue(EmulatorJson.parseObject(post(path, token, "application/json", one).body()), "code"));
+        byte[] both = EmulatorJson.write(EmulatorJson.obj("messages", List.of(a, b))).getBytes(StandardCharsets.UTF_8);
         emulator.setManageMessages(token, false);
         assertEquals(403, post(path, token, "application/json", both).statusCode());
         emulator.setManageMessages(token, true);
         emulator.advanceClock(Duration.ofDays(15));
         HttpResponse<String> old = post(path, token, "application/json", both);
-        assertEquals(50034L, Json.longValue(Json.parseObject(old.body()), "code"));
+        assertEquals(50034L, EmulatorJson.longValue(EmulatorJson.parseObject(old.body()), "code"));
         emulator.advanceClock(Duration.ofDays(-15));
         assertEquals(204, post(path, token, "application/json", both).statusCode());
         assertEquals(0, emulator.messageCount());
@@ -257,12 +256,12 @@ class DiscordEmulatorTest {
         assertEquals(200, send("GET", "/users/@me", token).statusCode());
         emulator.deleteChannel(emulator.channelIds().get(1));
         HttpResponse<String> gone = send("GET", "/channels/" + emulator.channelIds().get(1) + "/messages/1", token);
-        assertEquals(10003L, Json.longValue(Json.parseObject(gone.body()), "code"));
+        assertEquals(10003L, EmulatorJson.longValue(EmulatorJson.parseObject(gone.body()), "code"));
         HttpResponse<String> missing = send("GET", "/channels/" + channel + "/messages/1", token);
-        assertEquals(10008L, Json.longValue(Json.parseObject(missing.body()), "code"));
+        assertEquals(10008L, EmulatorJson.longValue(EmulatorJson.parseObject(missing.body()), "code"));
         String hookUrl = emulator.webhookUrls().get(0).replace("https://discord.com/api", "");
         emulator.deleteWebhook(emulator.webhookIds().get(0));
-        assertEquals(10015L, Json.longValue(Json.parseObject(send("GET", hookUrl, null).body()), "code"));
+        assertEquals(10015L, EmulatorJson.longValue(EmulatorJson.parseObject(send("GET", hookUrl, null).body()), "code"));
         emulator.revokeToken(token);
         assertEquals(401, send("GET", "/users/@me", token).statusCode());
         assertEquals(2, emulator.counters().invalidRequests());
@@ -314,7 +313,7 @@ class DiscordEmulatorTest {
     void cdnFaultsBreakTheTransferTheWayTheySay() throws Exception {
         byte[] file = new byte[1000];
         new java.util.Random(1).nextBytes(file);
-        String url = Json.string(firstAttachment(upload(null, false, file)), "url");
+        String url = EmulatorJson.string(firstAttachment(upload(null, false, file)), "url");
         emulator.faults().inject(Fault.CDN_TRUNCATE, null, 1);
         assertThrows(IOException.class, () -> cdn(url, null));
         emulator.faults().inject(Fault.CDN_IGNORE_RANGE, null, 1);
@@ -335,17 +334,17 @@ class DiscordEmulatorTest {
 
     @Test
     void historyAndPinsPage() throws Exception {
-        String a = Json.string(Json.parseObject(upload(null, false, new byte[]{1}).body()), "id");
-        String b = Json.string(Json.parseObject(upload(null, false, new byte[]{2}).body()), "id");
-        List<Object> newest = Json.asArray(Json.parse(send("GET", "/channels/" + channel + "/messages?limit=1", token).body()), "page");
-        assertEquals(b, Json.string(Json.asObject(newest.get(0), "m"), "id"));
-        List<Object> older = Json.asArray(Json.parse(send("GET", "/channels/" + channel + "/messages?limit=100&before=" + b, token).body()), "page");
+        String a = EmulatorJson.string(EmulatorJson.parseObject(upload(null, false, new byte[]{1}).body()), "id");
+        String b = EmulatorJson.string(EmulatorJson.parseObject(upload(null, false, new byte[]{2}).body()), "id");
+        List<Object> newest = EmulatorJson.asArray(EmulatorJson.parse(send("GET", "/channels/" + channel + "/messages?limit=1", token).body()), "page");
+        assertEquals(b, EmulatorJson.string(EmulatorJson.asObject(newest.get(0), "m"), "id"));
+        List<Object> older = EmulatorJson.asArray(EmulatorJson.parse(send("GET", "/channels/" + channel + "/messages?limit=100&before=" + b, token).body()), "page");
         assertEquals(1, older.size());
         assertEquals(204, send("PUT", "/channels/" + channel + "/messages/pins/" + a, token).statusCode());
-        Map<String, Object> pins = Json.parseObject(send("GET", "/channels/" + channel + "/messages/pins", token).body());
-        Map<String, Object> item = Json.asObject(Json.array(pins, "items").get(0), "item");
-        assertEquals(a, Json.string(Json.asObject(item.get("message"), "message"), "id"));
+        Map<String, Object> pins = EmulatorJson.parseObject(send("GET", "/channels/" + channel + "/messages/pins", token).body());
+        Map<String, Object> item = EmulatorJson.asObject(EmulatorJson.array(pins, "items").get(0), "item");
+        assertEquals(a, EmulatorJson.string(EmulatorJson.asObject(item.get("message"), "message"), "id"));
         assertEquals(Boolean.FALSE, pins.get("has_more"));
-        assertNotEquals(null, Json.string(item, "pinned_at"));
+        assertNotEquals(null, EmulatorJson.string(item, "pinned_at"));
     }
 }

@@ -1,6 +1,5 @@
 package io.attache.store.discord.emulator;
 
-import io.attache.store.discord.Json;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +33,7 @@ final class EmulatorState {
         }
 
         static Result error(int status, int code, String message) {
-            return new Result(status, Json.obj("message", message, "code", code));
+            return new Result(status, EmulatorJson.obj("message", message, "code", code));
         }
     }
 
@@ -250,10 +249,10 @@ final class EmulatorState {
                 break;
             }
             Message m = channel.messages.get(pin.getKey());
-            items.add(Json.obj("pinned_at", Instant.ofEpochMilli(pin.getValue()).toString(),
+            items.add(EmulatorJson.obj("pinned_at", Instant.ofEpochMilli(pin.getValue()).toString(),
                     "message", json(m, cdnBase, canSeeContent(viewer, m))));
         }
-        return Result.ok(Json.obj("items", items, "has_more", more));
+        return Result.ok(EmulatorJson.obj("items", items, "has_more", more));
     }
 
     // ---- visibility and JSON ------------------------------------------------------------------
@@ -270,9 +269,9 @@ final class EmulatorState {
                 files.add(attachmentJson(a, cdnBase));
             }
         }
-        Map<String, Object> author = Json.obj("id", m.authorId(), "username", m.authorName(), "discriminator", "0000",
+        Map<String, Object> author = EmulatorJson.obj("id", m.authorId(), "username", m.authorName(), "discriminator", "0000",
                 "bot", true);
-        Map<String, Object> out = Json.obj("id", Long.toString(m.id()), "type", 0, "channel_id", m.channelId(),
+        Map<String, Object> out = EmulatorJson.obj("id", Long.toString(m.id()), "type", 0, "channel_id", m.channelId(),
                 "author", author, "content", "", "timestamp", Instant.ofEpochMilli(createdMillis(m.id())).toString(),
                 "edited_timestamp", null, "attachments", files, "pinned", pinned(m));
         if (m.webhookId() != null) {
@@ -291,7 +290,7 @@ final class EmulatorState {
 
     Map<String, Object> attachmentJson(Attachment a, String cdnBase) {
         String url = signedUrl(a, cdnBase);
-        return Json.obj("id", Long.toString(a.id()), "filename", a.filename(), "size", a.size(), "url", url,
+        return EmulatorJson.obj("id", Long.toString(a.id()), "filename", a.filename(), "size", a.size(), "url", url,
                 "proxy_url", url, "content_type", "application/octet-stream");
     }
 

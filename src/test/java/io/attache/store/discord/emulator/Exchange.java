@@ -1,6 +1,5 @@
 package io.attache.store.discord.emulator;
 
-import io.attache.store.discord.Json;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -75,7 +74,7 @@ final class Exchange {
     }
 
     void json(int status, Object body, HttpFields.Mutable headers) throws IOException {
-        byte[] bytes = body == null ? null : Json.write(body).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = body == null ? null : EmulatorJson.write(body).getBytes(StandardCharsets.UTF_8);
         write(status, headers, body == null ? null : "application/json", bytes, 0, bytes == null ? 0 : bytes.length, -1);
     }
 

@@ -1,6 +1,5 @@
 package io.attache.store.discord.emulator;
 
-import io.attache.store.discord.Json;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,12 +23,12 @@ record UploadRequest(String content, String nonce, boolean enforceNonce, List<Em
         List<EmulatorState.Upload> files = new ArrayList<>();
         if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
             List<Multipart.Part> parts = Multipart.parse(body, Multipart.boundary(contentType));
-            payload = Json.obj();
+            payload = EmulatorJson.obj();
             List<String> indexes = new ArrayList<>();
             for (Multipart.Part part : parts) {
                 Matcher file = FILES.matcher(part.name());
                 if (part.name().equals("payload_json")) {
-                    payload = Json.parseObject(part.text());
+                    payload = EmulatorJson.parseObject(part.text());
                 } else if (file.matches()) {
                     if (part.filename() == null) {
                         throw new Multipart.MalformedException("a file part needs a filename");
@@ -40,18 +39,18 @@ record UploadRequest(String content, String nonce, boolean enforceNonce, List<Em
             }
             rename(payload, files, indexes);
         } else {
-            payload = Json.parseObject(new String(body, StandardCharsets.UTF_8));
+            payload = EmulatorJson.parseObject(new String(body, StandardCharsets.UTF_8));
         }
         Object nonce = payload.get("nonce");
-        return new UploadRequest(Json.optString(payload, "content"), nonce == null ? null : nonce.toString(),
+        return new UploadRequest(EmulatorJson.optString(payload, "content"), nonce == null ? null : nonce.toString(),
                 Boolean.TRUE.equals(payload.get("enforce_nonce")), files);
     }
 
     private static void rename(Map<String, Object> payload, List<EmulatorState.Upload> files, List<String> indexes) {
-        for (Object item : Json.optArray(payload, "attachments")) {
-            Map<String, Object> a = Json.asObject(item, "attachment");
+        for (Object item : EmulatorJson.optArray(payload, "attachments")) {
+            Map<String, Object> a = EmulatorJson.asObject(item, "attachment");
             Object id = a.get("id");
-            String filename = Json.optString(a, "filename");
+            String filename = EmulatorJson.optString(a, "filename");
             if (id == null || filename == null) {
                 continue;
             }

@@ -1,4 +1,4 @@
-package io.attache.dav;
+package io.attache.fs;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,34 +1,35 @@
-package io.attache.dav;
+package io.attache.fs;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * RFC 9110 byte ranges: parsing a {@code Range} header against a representation's length. Pure,
- * so that every form is covered by table tests.
+ * so that every form is covered by table tests. WebDAV GETs and the web pages' downloads and share
+ * links both serve ranges through it.
  */
-final class ByteRanges {
+public final class ByteRanges {
 
     /** Requests with more ranges than this are served whole (RFC 9110 section 14.2 allows ignoring them). */
-    static final int MAX_RANGES = 64;
+    public static final int MAX_RANGES = 64;
 
     /** A satisfiable range, {@code [first, last]} inclusive. */
-    record Range(long first, long last) {
-        long length() {
+    public record Range(long first, long last) {
+        public long length() {
             return last - first + 1;
         }
 
-        String contentRange(long total) {
+        public String contentRange(long total) {
             return "bytes " + first + "-" + last + "/" + total;
         }
     }
 
     /** The outcome: ignore the header (serve 200), serve these ranges (206), or 416. */
-    record Result(List<Range> ranges, boolean unsatisfiable) {
-        static final Result IGNORE = new Result(List.of(), false);
-        static final Result UNSATISFIABLE = new Result(List.of(), true);
+    public record Result(List<Range> ranges, boolean unsatisfiable) {
+        public static final Result IGNORE = new Result(List.of(), false);
+        public static final Result UNSATISFIABLE = new Result(List.of(), true);
 
-        boolean ignored() {
+        public boolean ignored() {
             return ranges.isEmpty() && !unsatisfiable;
         }
     }
@@ -40,7 +41,7 @@ final class ByteRanges {
      * Interprets {@code header} for a representation of {@code length} bytes. A malformed header
      * or another unit is ignored; a valid set with no satisfiable range is unsatisfiable.
      */
-    static Result parse(String header, long length) {
+    public static Result parse(String header, long length) {
         if (header == null) {
             return Result.IGNORE;
         }
