@@ -46,6 +46,7 @@ public final class Uploader implements AutoCloseable {
     private static final double ALONE = 0.9;
     private static final long MAX_BACKOFF_MILLIS = TimeUnit.MINUTES.toMillis(5);
 
+
     private final Database db;
     private final StagingStore staging;
     private final ChunkCollector collector;
@@ -53,6 +54,8 @@ public final class Uploader implements AutoCloseable {
     private final Clock clock;
     private final int capacity;
     private final long lingerMillis;
+    /** The longest a short blob waits for others to share a pack with: a minute, or 30 lingers. */
+    private final long maxWaitMillis;
     private final int workers;
     private final List<Thread> threads = new ArrayList<>();
     /** Staged packs being uploaded now. Guarded by {@code this}. */
@@ -62,6 +65,7 @@ public final class Uploader implements AutoCloseable {
     private long flushFrom = Long.MIN_VALUE;
     private boolean wakeUp;
     private long lastLook;
+    private long lastDrain;
     private volatile boolean stopped;
     private volatile long bytesUploaded;
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
@@ -81,6 +85,7 @@ public final class Uploader implements AutoCloseable {
         this.clock = clock;
         this.capacity = capacity;
         this.lingerMillis = linger.toMillis();
+        this.maxWaitMillis = Math.max(TimeUnit.MINUTES.toMillis(1), 30 * lingerMillis);
         this.workers = Math.max(1, workers);
     }
 
@@ -218,8 +223,10 @@ public final class Uploader implements AutoCloseable {
 
     /**
      * The next staged packs to upload together, claimed: a whole chunk alone, or short blobs
-     * filling a pack. Waits while there is nothing, or while short blobs are too few to fill a
-     * pack and the oldest of them has lingered less than {@code linger}. Null once stopped.
+     * filling a pack. Short blobs too few to fill a pack wait while more keep coming: until none
+     * was staged for {@code linger}, the oldest has waited {@link #maxWaitMillis}, or a flush
+     * asks for them. A folder being copied thus goes up in full packs, its rest at the end. Null
+     * once stopped.
      */
     private synchronized List<Packs.Pack> next() throws InterruptedException, SQLException {
         while (!stopped) {
@@ -253,16 +260,36 @@ public final class Uploader implements AutoCloseable {
                 List<Packs.Pack> pack = fill(small);
                 long filled = pack.stream().mapToLong(Packs.Pack::size).sum();
                 long oldest = small.get(0).createdAt();
-                if (filled >= FULL * capacity || now - oldest >= lingerMillis || oldest <= flushedBefore) {
+                long newest = small.stream().mapToLong(Packs.Pack::createdAt).max().orElse(oldest);
+                long due = Math.min(newest + lingerMillis, oldest + maxWaitMillis);
+                if (filled >= FULL * capacity || now >= due || oldest <= flushedBefore) {
                     return claim(pack);
                 }
-                waitMillis = Math.min(waitMillis, oldest + lingerMillis - now);
+                waitMillis = Math.min(waitMillis, due - now);
             }
             if (!wakeUp) {
                 wait(Math.max(1, waitMillis));
             }
+            drainStagedDeletions();
         }
         return null;
+    }
+
+    /**
+     * Staged blobs of content deleted or replaced before its upload are deleted from staging at
+     * once (a second at most), so that their room comes back even while nothing is uploaded.
+     */
+    private void drainStagedDeletions() {
+        long now = clock.millis();
+        if (now - lastDrain < 1_000) {
+            return;
+        }
+        lastDrain = now;
+        try {
+            collector.drainStaged();
+        } catch (SQLException | RuntimeException e) {
+            log.debug("Deleting staged blobs of deleted content failed, trying again: {}", e.toString());
+        }
     }
 
     /**

@@ -41,6 +41,7 @@ public final class Packer implements AutoCloseable {
     private final Deque<Pack> closed = new ArrayDeque<>();
     private Pack open;
     private int idleStorers;
+    private int storing;
     private long added;
     private boolean stopped;
 
@@ -148,7 +149,7 @@ public final class Packer implements AutoCloseable {
             pack.used += length;
             pack.blobs.add(new PendingChunkLog.Blob(contentId, index, at, length, plainSize));
             added++;
-            if (idleStorers > 0) {
+            if (idleStorers > 0 && storing == 0) {
                 notifyAll();
             }
         }
@@ -165,7 +166,7 @@ public final class Packer implements AutoCloseable {
         while (true) {
             Pack pack;
             synchronized (this) {
-                while (closed.isEmpty() && (open == null || open.blobs.isEmpty()) && !stopped) {
+                while (closed.isEmpty() && !openIsDue() && !stopped) {
                     idleStorers++;
                     try {
                         wait();
@@ -175,16 +176,29 @@ public final class Packer implements AutoCloseable {
                         idleStorers--;
                     }
                 }
-                if (closed.isEmpty() && open != null && !open.blobs.isEmpty()) {
+                if (closed.isEmpty() && open != null && !open.blobs.isEmpty() && (storing == 0 || stopped)) {
                     closeOpen();
                 }
                 if (closed.isEmpty()) {
-                    return;
+                    if (stopped) {
+                        return;
+                    }
+                    continue;
                 }
                 pack = closed.removeFirst();
+                storing++;
             }
             store(pack);
         }
+    }
+
+    /**
+     * The open pack goes out once no other is being stored: like a group commit, a lone blob
+     * leaves at once, and while one pack is stored the next gathers whatever arrives meanwhile.
+     * Full packs go out in parallel, up to the storing threads.
+     */
+    private boolean openIsDue() {
+        return open != null && !open.blobs.isEmpty() && storing == 0;
     }
 
     private void store(Pack pack) {
@@ -199,6 +213,7 @@ public final class Packer implements AutoCloseable {
             pack.stored.completeExceptionally(e);
         } finally {
             synchronized (this) {
+                storing--;
                 buffers.release(pack.buffer);
                 notifyAll();
             }

@@ -137,7 +137,8 @@ class PackerTest {
         Future<Content> neighbour = pool.submit(() -> writer.write(new ByteArrayInputStream(new byte[50_000]), Long.MAX_VALUE));
         byte[] body = PipelineTest.random(3 * SEG + 10, 4);
         Future<Content> packed = pool.submit(() -> writer.write(new ByteArrayInputStream(body), Long.MAX_VALUE));
-        store.awaitStalled(2);
+        store.awaitStalled(1);
+        awaitAdded(2);
         store.resume();
         Content content = packed.get(10, TimeUnit.SECONDS);
         neighbour.get(10, TimeUnit.SECONDS);
