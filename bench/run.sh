@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark: Attaché against Apache 2 mod_dav_fs and `rclone serve webdav` over
-# crypt, and Attaché alone (4 GiB PUTs at a small heap; the Discord emulator), all on 127.0.0.1,
-# in one run.
+# crypt, Attaché alone (4 GiB PUTs at a small heap; the Discord emulator), and folders copied with
+# rclone onto Attaché on the Discord emulator, all on 127.0.0.1, in one run.
 #
 #   bench/run.sh            (as root on Debian/Ubuntu; installs apache2, rclone, curl if missing)
 #
@@ -17,7 +17,10 @@
 #   BENCH_DISCORD_CHANNELS=3  BENCH_DISCORD_WINDOWS=3  BENCH_DISCORD_LATENCY_MS=30
 #   BENCH_DISCORD_BANDWIDTH=12500000 (bytes/s per transfer)  BENCH_DISCORD_SEEKS=40
 #   BENCH_DISCORD_HASH_PER_MAJOR=1 (0: one bucket hash for all channels of a route)
-#   BENCH_SECTIONS=discord,huge,peers (any of them)  BENCH_SEED=20240601  BENCH_KEEP=1 (keep temp dirs)
+#   BENCH_COPY_FILES=1000 (files of 4 KiB)  BENCH_COPY_TRANSFERS=4
+#   BENCH_MIXED_FILES=500  BENCH_MIXED_MIN_KIB=1  BENCH_MIXED_MAX_KIB=8192
+#   BENCH_SECTIONS=copy,discord,huge,peers (any of them)  BENCH_SEED=20240601  BENCH_KEEP=1 (keep temp dirs)
+#   BENCH_BEFORE_JAR=path/to/older/attache.jar: run the peer rows and the copies with it too (before → after)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

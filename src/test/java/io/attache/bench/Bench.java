@@ -15,13 +15,14 @@ import java.util.Map;
 
 /**
  * The side-by-side benchmark behind {@code bench/run.sh}: Attaché against Apache mod_dav_fs and
- * {@code rclone serve webdav} over crypt, and Attaché alone with huge PUTs and on the Discord
- * emulator, all on 127.0.0.1 in one run. Prints one Markdown report and writes it to {@code bench/results/<date>.md}; every
+ * {@code rclone serve webdav} over crypt, Attaché alone with huge PUTs and on the Discord
+ * emulator, and folders copied with rclone onto Discord-backed Attaché, all on 127.0.0.1 in one
+ * run. Prints one Markdown report and writes it to {@code bench/results/<date>.md}; every
  * process it starts is stopped on exit, also on failure. What each row means: README, section
  * "Performance"; the settings: {@link Knobs}.
  *
  * <p>It runs on the test classpath (for the emulator, which is test code on Jetty) but uses the
- * JDK only itself; the servers, the emulator and curl run as processes of their own.
+ * JDK only itself; the servers, the emulator, curl and rclone run as processes of their own.
  *
  * <pre>java -cp target/test-classes:target/classes:DEPENDENCIES io.attache.bench.Bench ROOT</pre>
  */
@@ -74,9 +75,11 @@ public final class Bench {
             }
             List<HugePut.Figures> huge = knobs.runs("huge") ? new HugePut(knobs, servers).run() : null;
             DiscordStore.Figures discord = knobs.runs("discord") ? new DiscordStore(knobs, servers, curl, work).run() : null;
+            List<FolderCopy.Figures> copies = knobs.runs("copy") ? new FolderCopy(knobs, servers, processes, work).run()
+                    : null;
 
             Report.Machine machine = machine(knobs, processes, work, loadBefore);
-            String report = Report.render(knobs, machine, new Report.Results(peers, huge, discord));
+            String report = Report.render(knobs, machine, new Report.Results(peers, huge, discord, copies));
             Path results = Files.createDirectories(knobs.root().resolve("bench/results"));
             Path file = results.resolve(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmm")) + ".md");
             Files.writeString(file, report);
@@ -93,19 +96,23 @@ public final class Bench {
         }
     }
 
-    /** Room for the big file's versions in every server, the huge PUTs and the Discord source. */
+    /** Room for the big file's versions in every Attaché, the huge PUTs, the Discord source and the trees. */
     private static void checkSpace(Knobs knobs, Path work, Path shm) throws IOException {
         long gib = 1L << 30;
         long mib = 1L << 20;
+        int attaches = knobs.beforeJar() == null ? 1 : 2;
         long need = 2 * gib;
         if (knobs.runs("peers")) {
-            need += knobs.fileMib() * mib * (knobs.runs() + 2) * 3;
+            need += knobs.fileMib() * mib * (knobs.runs() + 2) * (attaches + 2);
         }
         if (knobs.runs("huge")) {
             need += knobs.hugeMib() * mib;
         }
         if (knobs.runs("discord")) {
             need += (knobs.discordWindows() + 1) * knobs.discordChannels() * 5L * DiscordStore.PLAIN_CHUNK * 2;
+        }
+        if (knobs.runs("copy")) {
+            need += 3L * knobs.mixedFiles() * knobs.mixedMaxKib() * 1024 / 8;
         }
         long shmNeed = knobs.runs("peers") ? 2 * knobs.fileMib() * mib + gib / 4 : 0;
         FileStore disk = Files.getFileStore(work);
@@ -133,10 +140,12 @@ public final class Bench {
                 Map.of(), t).out());
         boolean changed = processes.run(List.of("git", "-C", knobs.root().toString(), "diff", "--quiet", "HEAD", "--",
                 "src", "pom.xml"), Map.of(), t).exit() != 0;
+        String before = knobs.beforeJar() == null ? null : knobs.beforeJar() + " (SHA-256 "
+                + BenchData.sha256(knobs.beforeJar()).substring(0, 12) + ")";
         String apache = first(processes.run(List.of("apache2", "-v"), Map.of(), t).out()).replaceFirst("^Server version: ", "");
         String rclone = first(processes.run(List.of("rclone", "version"), Map.of(), t).out());
         return new Report.Machine(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
-                hardware, loadBefore, loadAverage(), revision + (changed ? "+changes" : ""),
+                hardware, loadBefore, loadAverage(), revision + (changed ? "+changes" : ""), before,
                 "OpenJDK " + System.getProperty("java.runtime.version"), apache, rclone, work.getParent().toString());
     }
 

@@ -35,6 +35,36 @@ class BenchArithmeticTest {
     }
 
     @Test
+    @DisplayName("the mixed tree: seeded, within bounds, log-uniform")
+    void logUniformSizes() {
+        long min = 1024;
+        long max = 8L << 20;
+        List<Long> sizes = BenchData.logUniformSizes(2000, min, max, 7);
+        assertEquals(sizes, BenchData.logUniformSizes(2000, min, max, 7));
+        assertTrue(sizes.stream().allMatch(s -> s >= min && s <= max));
+        // Half of a log-uniform sample lies below the geometric mean of the bounds (90.5 KiB);
+        // a uniform one would put only 1% there.
+        long below = sizes.stream().filter(s -> s < Math.sqrt((double) min * max)).count();
+        assertTrue(below > 900 && below < 1100, below + " of 2000 below the geometric mean");
+        // Each factor of 2 holds about a thirteenth of the files.
+        long firstOctave = sizes.stream().filter(s -> s < 2 * min).count();
+        assertTrue(firstOctave > 100 && firstOctave < 210, firstOctave + " of 2000 between 1 and 2 KiB");
+    }
+
+    @Test
+    @DisplayName("the copy targets: attachment bound and fraction of the byte ceiling")
+    void copyTargets() {
+        long bytes = 465L * 1024 * 1024; // 46.5 attachments' worth
+        FolderCopy.Copy copy = new FolderCopy.Copy("x", 500, bytes, 2.0, Double.NaN, 15.5, 17.5, 50, 0);
+        assertEquals(1.1 * 47, copy.attachmentBound(), 1e-9);
+        // 3 channels: 150 MiB per 5 s, 30 MiB/s; 465 MiB take 15.5 s at best.
+        assertEquals(15.5, copy.ceilingSeconds(3), 1e-9);
+        assertEquals(15.5 / 17.5, copy.ceilingFraction(3), 1e-9);
+        FolderCopy.Copy small = new FolderCopy.Copy("x", 1000, 4096000, 30.0, 20.0, 1.0, 31.0, 2, 0);
+        assertEquals(1.5, small.slowdown(), 1e-9);
+    }
+
+    @Test
     @DisplayName("numbers in the table")
     void numbers() {
         assertEquals("385", Report.number(385));

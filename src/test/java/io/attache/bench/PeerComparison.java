@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * Attaché (local store, defaults) beside Apache mod_dav_fs and {@code rclone serve webdav} over
- * crypt: the same untimed warm-up for each, then
+ * crypt, and beside an older Attaché when one is given: the same untimed warm-up for each, then
  * big PUTs and GETs in interleaved rounds whose order rotates, range reads, many small files from
  * parallel clients, PROPFIND of a large folder, and the peak memory of each.
  */
@@ -70,11 +70,14 @@ final class PeerComparison {
         this.ticksPerSecond = ticksPerSecond;
     }
 
-    /** Runs every measurement; the map is by server id ({@code attache}, {@code apache}, {@code rclone}). */
+    /** Runs every measurement; the map is by server id ({@code attache}, {@code before}, {@code apache}, {@code rclone}). */
     Map<String, Figures> run(Path source, String sourceSha) throws IOException {
         List<Server> list = new ArrayList<>();
         try {
             list.add(servers.attache("attache", Servers.ATTACHE_LABEL, knobs.jar(), knobs.xmx(), Map.of()));
+            if (knobs.beforeJar() != null) {
+                list.add(servers.attache("before", Servers.BEFORE_LABEL, knobs.beforeJar(), knobs.xmx(), Map.of()));
+            }
             list.add(servers.apache());
             list.add(servers.rcloneCrypt());
             for (Server s : list) {

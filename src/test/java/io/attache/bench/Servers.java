@@ -28,6 +28,7 @@ final class Servers {
 
     static final String USER = "bench";
     static final String ATTACHE_LABEL = "Attaché";
+    static final String BEFORE_LABEL = "Attaché before";
     private static final int READY_ATTEMPTS = 120;
     private static final long READY_PAUSE_MILLIS = 500;
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
