@@ -58,7 +58,11 @@ public final class Bench {
         Path shm = Files.createTempDirectory(Path.of("/dev/shm"), "attache-bench.");
         // Apache's workers run as www-data and must reach their folder.
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        try (Processes processes = new Processes(work.resolve("logs"))) {
+        Processes processes = new Processes(work.resolve("logs"));
+        // On Ctrl-C or SIGTERM the main thread never reaches its finally block.
+        Thread hook = new Thread(() -> finish(knobs, processes, work, shm), "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
             checkSpace(knobs, work, shm);
             Servers servers = new Servers(processes, work);
             Curl curl = new Curl(processes, servers.netrc());
@@ -87,12 +91,27 @@ public final class Bench {
             System.out.flush();
             say("written to " + file);
         } finally {
-            if (knobs.keep()) {
-                say("kept " + work + " and " + shm);
-            } else {
-                BenchData.deleteTree(work);
-                BenchData.deleteTree(shm);
+            finish(knobs, processes, work, shm);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down already: the hook finds nothing left to do
             }
+        }
+    }
+
+    /** Stops every process still running and removes the temporary directories (unless kept). */
+    private static synchronized void finish(Knobs knobs, Processes processes, Path work, Path shm) {
+        processes.close();
+        if (knobs.keep()) {
+            say("kept " + work + " and " + shm);
+            return;
+        }
+        try {
+            BenchData.deleteTree(work);
+            BenchData.deleteTree(shm);
+        } catch (IOException e) {
+            say("could not remove " + work + " or " + shm + ": " + e);
         }
     }
 

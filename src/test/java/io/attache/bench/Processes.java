@@ -10,14 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Every process the benchmark starts goes through here: servers with {@link #start}, commands it
- * waits for with {@link #run}. Whatever is still running is stopped by {@link #close}, which runs
- * at the end, after a failure, and from a shutdown hook on Ctrl-C or SIGTERM.
+ * waits for with {@link #run}. Whatever is still running is stopped by {@link #close}, which the
+ * benchmark calls at the end, after a failure, and from its shutdown hook on Ctrl-C or SIGTERM;
+ * once closed, nothing new starts.
  *
  * <p>Children get the caller's environment without any {@code ATTACHE_*} setting (Attaché runs on
  * its defaults unless a row says otherwise), plus what the caller passes.
@@ -30,12 +33,13 @@ final class Processes implements AutoCloseable {
 
     private final Path logs;
     private final List<Proc> running = new ArrayList<>();
-    private final Thread hook = new Thread(this::close, "bench-stop-processes");
+    /** Commands being waited for, killed by {@link #close} too (a copy or a download can take minutes). */
+    private final Set<Process> commands = new HashSet<>();
+    private boolean closed;
     private int sequence;
 
     Processes(Path logs) throws IOException {
         this.logs = Files.createDirectories(logs);
-        Runtime.getRuntime().addShutdownHook(hook);
     }
 
     /** Starts a long-running process; its standard output and error go to {@code <logs>/<name>.log}. */
@@ -43,7 +47,7 @@ final class Processes implements AutoCloseable {
         Path log = logs.resolve(name + ".log");
         ProcessBuilder builder = builder(command, env).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Proc proc = new Proc(name, builder.start(), log);
+        Proc proc = new Proc(name, startOpen(builder), log);
         running.add(proc);
         return proc;
     }
@@ -54,7 +58,7 @@ final class Processes implements AutoCloseable {
         Path log = logs.resolve(name + ".log");
         ProcessBuilder builder = builder(command, env).redirectOutput(stdout.toFile())
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Proc proc = new Proc(name, builder.start(), log);
+        Proc proc = new Proc(name, startOpen(builder), log);
         running.add(proc);
         return proc;
     }
@@ -92,7 +96,11 @@ final class Processes implements AutoCloseable {
             builder.redirectInput(stdin.toFile());
         }
         long start = System.nanoTime();
-        Process process = builder.start();
+        Process process;
+        synchronized (this) {
+            process = startOpen(builder);
+            commands.add(process);
+        }
         try {
             if (stdin != null && stdinBytes >= 0) {
                 feed(process, stdin, stdinBytes);
@@ -110,6 +118,9 @@ final class Processes implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: " + command, e);
         } finally {
+            synchronized (this) {
+                commands.remove(process);
+            }
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
@@ -141,6 +152,14 @@ final class Processes implements AutoCloseable {
         }
     }
 
+    /** Starts a process unless {@link #close} has run (the benchmark is on its way out). Holds the lock. */
+    private Process startOpen(ProcessBuilder builder) throws IOException {
+        if (closed) {
+            throw new IOException("stopping: not starting " + builder.command().get(0));
+        }
+        return builder.start();
+    }
+
     private static ProcessBuilder builder(List<String> command, Map<String, String> env) {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("ATTACHE_"));
@@ -148,23 +167,18 @@ final class Processes implements AutoCloseable {
         return builder;
     }
 
-    /** Stops every process still running, newest first. Safe to call twice and from the hook. */
+    /** Stops every process still running, newest first. Safe to call twice and from a shutdown hook. */
     @Override
     public void close() {
         List<Proc> left;
         synchronized (this) {
+            closed = true;
             left = new ArrayList<>(running);
             running.clear();
+            commands.forEach(Process::destroyForcibly);
         }
         for (int i = left.size() - 1; i >= 0; i--) {
             left.get(i).stop();
-        }
-        if (Thread.currentThread() != hook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook runs close() again, which finds nothing left
-            }
         }
     }
 }
