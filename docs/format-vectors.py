@@ -40,3 +40,12 @@ print("wrapped-key     ", wrapped.hex())
 salt = bytes([1] * 16)
 kdf = Argon2id(salt=salt, length=32, iterations=3, lanes=1, memory_cost=65536)
 print("argon2id        ", kdf.derive(b"correct horse battery staple").hex())
+
+# A pack: two blobs of two versions back to back, each a one-segment chunk under its own key.
+blob_a = bytes([1]) + seal(data_key, content_id, 0, 0, True, n1, p1)
+content_id_b = bytes(range(0xb0, 0xc0))
+data_key_b = bytes(range(0x60, 0x80))
+n4 = bytes(range(0x30, 0x3c))
+blob_b = bytes([1]) + seal(data_key_b, content_id_b, 2, 0, True, n4, "the tail of another file".encode())
+pack = blob_a + blob_b
+print("pack            ", pack.hex(), "blobs at", (0, len(blob_a)), (len(blob_a), len(blob_b)))

@@ -10,6 +10,7 @@ import io.attache.crypto.SegmentCipher;
 import io.attache.dav.DavEngine;
 import io.attache.dav.DavSettings;
 import io.attache.fs.ChunkCollector;
+import io.attache.fs.CommitGate;
 import io.attache.fs.FileService;
 import io.attache.fs.HealthCheck;
 import io.attache.fs.LoginDefence;
@@ -17,20 +18,24 @@ import io.attache.fs.LoginPolicy;
 import io.attache.fs.Housekeeper;
 import io.attache.fs.MetadataBackup;
 import io.attache.fs.ResourceLimits;
+import io.attache.fs.Repacker;
 import io.attache.fs.ShareLinks;
 import io.attache.fs.UploadQueue;
 import io.attache.fs.TrashBin;
 import io.attache.fs.UserService;
 import io.attache.fs.WriteJournal;
+import io.attache.fs.Uploader;
 import io.attache.meta.Database;
 import io.attache.meta.Settings;
 import io.attache.pipeline.BufferPool;
 import io.attache.pipeline.ChunkWriter;
+import io.attache.pipeline.Packer;
 import io.attache.pipeline.PendingChunkLog;
 import io.attache.pipeline.RangeReader;
 import io.attache.server.AttacheServer;
 import io.attache.server.TlsKeys;
 import io.attache.store.ChunkStore;
+import io.attache.store.StagingStore;
 import io.attache.web.ErrorLog;
 import io.attache.web.WebApp;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -48,6 +53,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -74,8 +80,8 @@ public final class Attache implements AutoCloseable {
     public final MetadataBackup backup;
     public final RangeReader reader;
     public final ShareLinks shares;
-    /** Write-through today: a PUT is answered once its chunks are stored, so nothing waits. */
-    public final UploadQueue uploads = UploadQueue.WRITE_THROUGH;
+    /** What write-back still has to upload, for the web app's transfers view and /metrics. */
+    public final UploadQueue uploads;
     /** The server's vital signs, scraped as /metrics. */
     public final PrometheusMeterRegistry metrics;
     private RecentErrors recentErrors;
@@ -85,6 +91,11 @@ public final class Attache implements AutoCloseable {
     private final ExecutorService uploaders;
     private final ExecutorService fetchers;
     private Closeable lock;
+    private final Packer packer;
+    /** The write-back uploader and its staging area, or null when nothing is ever staged. */
+    public final Uploader uploader;
+    public final StagingStore staging;
+    public final Repacker repacker;
 
     /**
      * Backup chunks are not recorded in the database they back up: until the pointer names them
@@ -92,7 +103,7 @@ public final class Attache implements AutoCloseable {
      */
     private static final PendingChunkLog ORPHANS_FOUND_BY_GC = new PendingChunkLog() {
         @Override
-        public void stored(byte[] contentId, String locator) {
+        public void stored(String locator, long size, boolean staged, java.util.List<Blob> blobs) {
         }
 
         @Override
@@ -100,16 +111,22 @@ public final class Attache implements AutoCloseable {
         }
     };
 
-    private Attache(Config config, Database db, MasterKey masterKey, ChunkStore store, PrometheusMeterRegistry metrics,
-                    Thread.UncaughtExceptionHandler onError) {
+    /**
+     * @param base    the configured store with its wrappers
+     * @param staging the write-back staging area over {@code base}, or null for write-through
+     * @param onError told when an {@link Error} breaks one of the server's own threads
+     */
+    private Attache(Config config, Database db, MasterKey masterKey, ChunkStore base, StagingStore staging,
+                    PrometheusMeterRegistry metrics, Thread.UncaughtExceptionHandler onError) {
         this.config = config;
         this.metrics = metrics;
         this.housekeeper = new Housekeeper(onError);
         this.db = db;
         this.masterKey = masterKey;
-        this.store = store;
+        this.store = staging != null ? staging : base;
+        this.staging = staging;
         Clock clock = Clock.systemUTC();
-        int chunkSize = chunkSize(config, store);
+        int chunkSize = chunkSize(config, base);
         long heap = Runtime.getRuntime().maxMemory();
         int uploadBuffers = config.uploadBuffers() != Config.AUTO_BUFFERS ? config.uploadBuffers()
                 : MemoryBudget.uploadBuffers(heap, ChunkFormat.cipherChunkSize(chunkSize));
@@ -117,24 +134,41 @@ public final class Attache implements AutoCloseable {
         this.uploaders = Executors.newFixedThreadPool(uploadBuffers, daemon("attache-upload"));
         this.fetchers = Executors.newFixedThreadPool(Math.max(2, uploadBuffers), daemon("attache-fetch"));
         WriteJournal journal = new WriteJournal(db, clock);
-        ChunkWriter writer = new ChunkWriter(store, masterKey, buffers, uploaders, journal, chunkSize,
-                config.uploadConcurrency());
+        this.collector = new ChunkCollector(db, store, clock, config.gcGrace());
+        this.uploader = staging == null ? null : new Uploader(db, staging, base, collector, clock,
+                ChunkFormat.cipherChunkSize(chunkSize), config.packing().linger(), config.uploadConcurrency());
+        ChunkWriter writer;
+        if (config.packing().writeBack() == Config.WriteBack.ON) {
+            this.packer = null;
+            writer = ChunkWriter.staging(staging, masterKey, journal, chunkSize, uploader::wakeUp);
+        } else {
+            int packThreshold = packThreshold(config, chunkSize);
+            this.packer = packThreshold == 0 ? null : new Packer(base, journal,
+                    new BufferPool(ChunkFormat.cipherChunkSize(chunkSize), config.uploadConcurrency() + 1, 0),
+                    config.uploadConcurrency());
+            writer = new ChunkWriter(base, masterKey, buffers, uploaders, journal, chunkSize, config.uploadConcurrency(),
+                    packer, packThreshold);
+        }
         this.reader = new RangeReader(store, masterKey, fetchers, config.readAhead(),
                 new BufferPool(chunkSize, MemoryBudget.readAheadBuffers(heap, chunkSize), 0));
-        ChunkWriter backupWriter = new ChunkWriter(store, masterKey, buffers, uploaders, ORPHANS_FOUND_BY_GC, chunkSize,
+        ChunkWriter backupWriter = new ChunkWriter(base, masterKey, buffers, uploaders, ORPHANS_FOUND_BY_GC, chunkSize,
                 config.uploadConcurrency());
-        this.backup = new MetadataBackup(db, store, masterKey, backupWriter, reader, clock, config.backupKeep(),
-                kdfParams(config), config.dataDir());
+        this.repacker = new Repacker(db, base, clock, ChunkFormat.cipherChunkSize(chunkSize),
+                config.packing().repackThreshold(), !config.backupInterval().isZero());
+        CommitGate gate = new CommitGate();
+        this.backup = new MetadataBackup(db, base, masterKey, backupWriter, reader, clock, config.backupKeep(),
+                kdfParams(config), config.dataDir(), uploader, gate);
         this.trash = new TrashBin(db, clock, config.trashRetention());
-        this.files = new FileService(db, writer, reader, journal, trash, clock, resourceLimits(config.limits()));
+        this.files = new FileService(db, writer, reader, journal, trash, clock, resourceLimits(config.limits()), uploader,
+                gate);
         this.users = new UserService(db, clock, trash);
         this.shares = new ShareLinks(db, clock);
-        this.collector = new ChunkCollector(db, store, clock, config.gcGrace());
+        this.uploads = uploader == null ? UploadQueue.WRITE_THROUGH : new io.attache.fs.StagedUploads(db, uploader, clock);
     }
 
     /** Opens the data directory, creating what is missing: folders, database, key. */
     public static Attache open(Config config) throws Exception {
-        return open(config, FatalErrors.logOnly());
+        return open(config, FatalErrors.logOnly(), UnaryOperator.identity());
     }
 
     /**
@@ -142,14 +176,32 @@ public final class Attache implements AutoCloseable {
      * server's own threads (the serving process passes {@link FatalErrors#exitProcess()}).
      */
     static Attache open(Config config, Thread.UncaughtExceptionHandler onError) throws Exception {
+        return open(config, onError, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #open(Config)}, with the configured store wrapped by {@code decorate} below the
+     * staging area: for tests that stall or fail the store.
+     */
+    public static Attache open(Config config, UnaryOperator<ChunkStore> decorate) throws Exception {
+        return open(config, FatalErrors.logOnly(), decorate);
+    }
+
+    private static Attache open(Config config, Thread.UncaughtExceptionHandler onError, UnaryOperator<ChunkStore> decorate)
+            throws Exception {
         DataDirectory.create(config.dataDir());
         Database db = Database.open(config.databaseFile(), config.durableCommits(), onError);
         try {
             MasterKey key = loadMasterKey(config);
             checkKey(db, key, config);
             PrometheusMeterRegistry metrics = Vitals.newRegistry();
-            ChunkStore store = openStore(config, metrics);
-            return new Attache(config, db, key, store, metrics, onError);
+            ChunkStore store = decorate.apply(openStore(config, metrics));
+            try {
+                return new Attache(config, db, key, store, staging(config, store), metrics, onError);
+            } catch (Exception | Error e) {
+                store.close();
+                throw e;
+            }
         } catch (Exception | Error e) {
             db.close();
             throw e;
@@ -171,10 +223,15 @@ public final class Attache implements AutoCloseable {
         Limits limits = config.limits();
         logins = new LoginDefence(users, db, Clock.systemUTC(), new LoginPolicy(limits.loginDelayAfter(), limits.loginBanAfter(),
                 limits.loginUserBanAfter(), limits.loginBanTime()), Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        if (uploader != null) {
+            recoverStaging();
+            uploader.start();
+        }
         housekeeper.every(config.gcInterval(), "empty expired trash", trash::purgeExpired)
                 .every(config.gcInterval(), "delete removed accounts", users::purgeRemoved)
                 .every(config.gcInterval(), "forget old failed logins", logins::forgetOldFailures)
-                .every(config.gcInterval(), "delete unreferenced chunks", () -> collector.drain(Integer.MAX_VALUE));
+                .every(config.gcInterval(), "delete unreferenced chunks", () -> collector.drain(Integer.MAX_VALUE))
+                .every(config.gcInterval(), "repack sparse packs", () -> repacker.repack(10));
         if (!config.backupInterval().isZero()) {
             housekeeper.every(config.backupInterval(), "back up the metadata", backup::backupNow);
         }
@@ -221,6 +278,21 @@ public final class Attache implements AutoCloseable {
         return logins;
     }
 
+    /**
+     * Deletes staged blobs no pack row names (a write that never recorded them: the server
+     * stopped first), and the staged blobs already due for deletion. Only before any write runs.
+     *
+     * @return staged blobs deleted
+     */
+    int recoverStaging() throws IOException, SQLException {
+        int leftovers = staging.deleteAllBut(db.read(io.attache.meta.Packs::stagedLocators));
+        int due = collector.drainStaged();
+        if (leftovers + due > 0) {
+            log.info("Removed {} staged blobs of interrupted writes and {} of deleted content", leftovers, due);
+        }
+        return leftovers + due;
+    }
+
     /** Creates user {@code admin} with a random password when there is no user at all; returns the password. */
     Optional<String> createFirstUser() throws Exception {
         if (!users.list().isEmpty()) {
@@ -251,6 +323,38 @@ public final class Attache implements AutoCloseable {
                     + " bytes; the largest that fits is " + ChunkFormat.largestChunkFitting(limit));
         }
         return size;
+    }
+
+    /**
+     * The staging area: with write-back, and also after write-back was turned off while staged
+     * content was left, so that it is still read and uploaded; else null.
+     */
+    private static StagingStore staging(Config config, ChunkStore store) throws IOException {
+        Path dir = config.packing().stagingDir();
+        if (config.packing().writeBack() != Config.WriteBack.ON && !hasFiles(dir)) {
+            return null;
+        }
+        long blob = ChunkFormat.cipherChunkSize(chunkSize(config, store));
+        if (config.packing().stagingSize() < 2 * blob) {
+            throw new IllegalArgumentException("staging-size " + config.packing().stagingSize() + " is less than two chunks ("
+                    + 2 * blob + " bytes): writes could not make progress");
+        }
+        return new StagingStore(store, config.packing().stagingDir(), config.packing().stagingSize());
+    }
+
+    private static boolean hasFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.findAny().isPresent();
+        }
+    }
+
+    /** The largest last chunk that is packed, in plaintext bytes: "auto" packs every partial chunk. */
+    private static int packThreshold(Config config, int chunkSize) {
+        long threshold = config.packing().threshold();
+        return (int) (threshold == Config.AUTO_PACK_THRESHOLD ? chunkSize - 1 : Math.min(threshold, chunkSize - 1));
     }
 
     static MasterKey loadMasterKey(Config config) throws IOException {
@@ -335,6 +439,16 @@ public final class Attache implements AutoCloseable {
         lock = DataDirectory.lock(config.dataDir());
     }
 
+    /** Takes the data directory if no server or other command holds it; false when one does. */
+    boolean tryLockDataDirectory() throws IOException {
+        try {
+            lockDataDirectory();
+            return true;
+        } catch (IllegalStateException held) {
+            return false;
+        }
+    }
+
     static ThreadFactory daemon(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
@@ -356,6 +470,12 @@ public final class Attache implements AutoCloseable {
             } catch (Exception e) {
                 log.debug("Closing the JVM's metrics failed: {}", e.toString());
             }
+        }
+        if (uploader != null) {
+            uploader.close();
+        }
+        if (packer != null) {
+            packer.close();
         }
         if (logins != null) {
             logins.close();

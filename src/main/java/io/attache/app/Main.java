@@ -49,6 +49,10 @@ public final class Main {
               restore --from-store [--force]
                                          rebuild the database from the newest snapshot in the store
                                          (server stopped; --force keeps the old one aside, complete)
+              uploads                    what write-back still has to push to the store: files,
+                                         bytes, age, last error, estimated time
+              flush [--timeout DURATION] wait until everything staged is in the store (non-zero
+                                         exit on timeout); works beside a running server
               discord check              post, read and delete a probe with every configured Discord
                                          token, channel and webhook, and report what is usable
 
@@ -149,6 +153,8 @@ public final class Main {
             case "gc" -> new MaintenanceCommands(config, out, err).gc(args);
             case "backup" -> new MaintenanceCommands(config, out, err).backup(args);
             case "restore" -> new MaintenanceCommands(config, out, err).restore(args);
+            case "uploads" -> new UploadCommands(config, out, err).uploads(args);
+            case "flush" -> new UploadCommands(config, out, err).flush(args);
             case "discord" -> discordCheck(config, args);
             default -> throw new UsageException("unknown command '" + command + "'");
         };
@@ -223,7 +229,7 @@ public final class Main {
     /** A command line split into flags with values, bare flags and positional words. */
     static final class Args {
         private static final List<String> WITH_VALUE = List.of("--config", "--data-dir", "--listen", "--quota", "--user",
-                "--sample");
+                "--sample", "--timeout");
         private static final List<String> BARE = List.of("--help", "-h", "--version", "--password-stdin",
                 "--verify-chunks", "--from-store", "--force", "--admin", "--yes", "--purge");
 

@@ -37,7 +37,7 @@ final class MaintenanceCommands {
         }
         double fraction = args.value("--sample").map(MaintenanceCommands::percent).orElse(100.0) / 100.0;
         try (Attache attache = Attache.open(config)) {
-            Fsck fsck = new Fsck(attache.db);
+            Fsck fsck = new Fsck(attache.db, attache.staging);
             Fsck.Report metadata = fsck.checkMetadata();
             out.printf("metadata: %d nodes, %d versions, %d chunks: %s%n", metadata.nodes(), metadata.versions(),
                     metadata.chunks(), metadata.clean() ? "consistent" : metadata.problems().size() + " problems");
@@ -61,15 +61,21 @@ final class MaintenanceCommands {
         try (Attache attache = Attache.open(config)) {
             attache.lockDataDirectory();
             int abandoned = attache.collector.recoverAbandonedWrites(Long.MAX_VALUE);
+            int staged = attache.staging == null ? 0 : attache.recoverStaging();
             int orphans = attache.collector.collectOrphans(attache.backup.snapshotLocators());
             int expired = attache.trash.purgeExpired();
             int accounts = attache.users.purgeRemoved();
+            int repacked = attache.repacker.repack(Integer.MAX_VALUE);
             int deleted = new ChunkCollector(attache.db, attache.store, Clock.systemUTC(), Duration.ZERO).drain(Integer.MAX_VALUE);
-            out.printf("interrupted uploads: %d chunks queued%n", abandoned);
+            out.printf("interrupted uploads: %d blobs forgotten%n", abandoned);
+            if (attache.staging != null) {
+                out.printf("staging: %d staged blobs no metadata refers to, deleted%n", staged);
+            }
             out.println(orphans < 0 ? "orphans: this store cannot list its objects; not scanned"
-                    : "orphans: " + orphans + " chunks no metadata refers to, deleted");
+                    : "orphans: " + orphans + " packs no metadata refers to, deleted");
             out.printf("trash: %d expired items emptied, %d removed accounts deleted%n", expired, accounts);
-            out.printf("delete queue: %d chunks deleted from the store%n", deleted);
+            out.printf("repack: %d new packs for the live blobs of sparse packs%n", repacked);
+            out.printf("delete queue: %d packs deleted from the store%n", deleted);
             return 0;
         }
     }
@@ -162,38 +168,6 @@ final class MaintenanceCommands {
             return p;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--sample takes a percentage: " + value);
-        }
-    }
-
-    /** A one-line progress bar on a terminal, a line every 10% elsewhere. */
-    private static final class ProgressBar {
-        private final PrintStream err;
-        private final String label;
-        private final boolean terminal = System.console() != null;
-        private long lastPercent = -1;
-
-        ProgressBar(PrintStream err, String label) {
-            this.err = err;
-            this.label = label;
-        }
-
-        void update(long done, long total) {
-            long percent = total == 0 ? 100 : done * 100 / total;
-            if (percent == lastPercent || (!terminal && percent % 10 != 0)) {
-                return;
-            }
-            lastPercent = percent;
-            int filled = (int) (percent / 5);
-            String line = String.format("%s [%s%s] %3d%% (%d/%d)", label, "#".repeat(filled), " ".repeat(20 - filled),
-                    percent, done, total);
-            err.print(terminal ? "\r" + line : line + "\n");
-            err.flush();
-        }
-
-        void done() {
-            if (terminal) {
-                err.println();
-            }
         }
     }
 }

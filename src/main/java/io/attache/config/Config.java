@@ -43,11 +43,34 @@ public record Config(
         long cacheSize,
         Path cacheDir,
         Duration storeRetryTime,
+        Packing packing,
         Map<String, String> discord,
         WebSettings web,
         Limits limits) {
 
     public enum StoreKind { LOCAL, DISCORD }
+
+    /** Whether writes are acknowledged from the local staging area and uploaded in the background. */
+    public enum WriteBack { ON, OFF }
+
+    /**
+     * How content becomes store objects: which last chunks go into shared packs, whether writes
+     * are staged locally first, and when packs are sent, repacked and staging is full.
+     *
+     * @param threshold       the largest last chunk (plaintext bytes) that is packed; 0 for none,
+     *                        {@link #AUTO_PACK_THRESHOLD} for every one smaller than a whole chunk
+     * @param writeBack       ON: acknowledge a PUT once its data is durable in staging
+     * @param stagingDir      the staging area
+     * @param stagingSize     the most bytes staging may hold
+     * @param linger          how long a partly filled pack waits for more blobs before it is sent
+     * @param repackThreshold a pack whose live fraction falls below this is repacked
+     */
+    public record Packing(long threshold, WriteBack writeBack, Path stagingDir, long stagingSize, Duration linger,
+                          double repackThreshold) {
+    }
+
+    /** "auto": every last chunk smaller than a whole chunk is packed. */
+    public static final long AUTO_PACK_THRESHOLD = -1;
 
     /** "auto": the largest whole number of 64 KiB segments whose ciphertext fits the store's objects. */
     public static final long AUTO_CHUNK_SIZE = 0;
@@ -97,6 +120,12 @@ public record Config(
         d.put("cache-size", "auto");
         d.put("cache-dir", "");
         d.put("store-retry-time", "2m");
+        d.put("pack-threshold", "auto");
+        d.put("write-back", "auto");
+        d.put("staging-dir", "");
+        d.put("staging-size", "4GiB");
+        d.put("pack-linger", "2s");
+        d.put("repack-threshold", "0.5");
         for (String key : DISCORD_KEYS) {
             d.put(key, "");
         }
@@ -183,7 +212,35 @@ public record Config(
                 Values.duration("backup-interval", v.get("backup-interval")), Values.positiveInt("backup-keep", v.get("backup-keep")),
                 cacheSize(v.get("cache-size"), store),
                 (v.get("cache-dir").isEmpty() ? dataDir.resolve("cache") : Path.of(v.get("cache-dir"))).toAbsolutePath().normalize(),
-                positive("store-retry-time", v), discord, WebSettings.from(v), Limits.from(v));
+                positive("store-retry-time", v), packing(v, store, dataDir), discord, WebSettings.from(v), Limits.from(v));
+    }
+
+    private static Packing packing(Map<String, String> v, StoreKind store, Path dataDir) throws ConfigException {
+        long threshold = v.get("pack-threshold").equalsIgnoreCase("auto") ? AUTO_PACK_THRESHOLD
+                : Values.size("pack-threshold", v.get("pack-threshold"));
+        WriteBack writeBack = switch (v.get("write-back").toLowerCase(Locale.ROOT)) {
+            case "auto" -> store == StoreKind.DISCORD ? WriteBack.ON : WriteBack.OFF;
+            case "on", "true", "yes" -> WriteBack.ON;
+            case "off", "false", "no" -> WriteBack.OFF;
+            default -> throw new ConfigException("write-back: auto, on or off; got '" + v.get("write-back") + "'");
+        };
+        Path stagingDir = (v.get("staging-dir").isEmpty() ? dataDir.resolve("staging") : Path.of(v.get("staging-dir")))
+                .toAbsolutePath().normalize();
+        long stagingSize = Values.size("staging-size", v.get("staging-size"));
+        if (stagingSize <= 0) {
+            throw new ConfigException("staging-size: must be positive, got " + stagingSize);
+        }
+        double repack;
+        try {
+            repack = Double.parseDouble(v.get("repack-threshold"));
+        } catch (NumberFormatException e) {
+            throw new ConfigException("repack-threshold: '" + v.get("repack-threshold") + "' is not a fraction such as 0.5");
+        }
+        if (!(repack >= 0 && repack < 1)) {
+            throw new ConfigException("repack-threshold: a fraction from 0 (never repack) to below 1, got " + repack);
+        }
+        return new Packing(threshold, writeBack, stagingDir, stagingSize, Values.duration("pack-linger", v.get("pack-linger")),
+                repack);
     }
 
     /** "auto": no cache in front of the local store, which is a local folder itself; 1 GiB otherwise. */

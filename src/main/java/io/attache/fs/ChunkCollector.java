@@ -2,7 +2,7 @@ package io.attache.fs;
 
 import io.attache.meta.Database;
 import io.attache.meta.DeleteQueue;
-import io.attache.meta.PendingChunks;
+import io.attache.meta.Blobs;
 import io.attache.store.ChunkStore;
 import io.attache.store.Locator;
 import io.attache.store.StoreException;
@@ -47,7 +47,7 @@ public final class ChunkCollector {
      */
     public int recoverAbandonedWrites(long cutoffMillis) throws SQLException {
         long now = clock.millis();
-        int n = db.write(c -> PendingChunks.abandonOlderThan(c, cutoffMillis, now));
+        int n = db.write(c -> Blobs.abandonOlderThan(c, cutoffMillis, now));
         if (n > 0) {
             log.info("Queued {} chunks of interrupted uploads for deletion", n);
         }
@@ -92,6 +92,20 @@ public final class ChunkCollector {
         for (int batch = 0; batch < maxBatches; batch++) {
             long now = clock.millis();
             List<DeleteQueue.Entry> due = db.read(c -> DeleteQueue.due(c, now, now - graceMillis, BATCH));
+            if (due.isEmpty()) {
+                break;
+            }
+            deleted += deleteBatch(due);
+        }
+        return deleted;
+    }
+
+    /** Deletes the staged blobs due for deletion now, for the uploader: staging room comes back at once. */
+    public int drainStaged() throws SQLException {
+        int deleted = 0;
+        for (int batch = 0; batch < 100; batch++) {
+            long now = clock.millis();
+            List<DeleteQueue.Entry> due = db.read(c -> DeleteQueue.dueStaged(c, now, BATCH));
             if (due.isEmpty()) {
                 break;
             }

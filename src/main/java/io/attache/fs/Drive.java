@@ -4,7 +4,6 @@ import io.attache.meta.Changes;
 import io.attache.meta.Locks;
 import io.attache.meta.Node;
 import io.attache.meta.Nodes;
-import io.attache.meta.PendingChunks;
 import io.attache.meta.Properties;
 import io.attache.meta.Property;
 import io.attache.meta.User;
@@ -198,7 +197,8 @@ public final class Drive {
         Map<String, MessageDigest> digests = upload.checksums() == null ? Map.of() : upload.checksums().newDigests();
         Content content;
         try {
-            content = fs.writer().write(digests.isEmpty() ? body : new DigestingInputStream(body, digests.values()), room);
+            content = fs.writer().write(digests.isEmpty() ? body : new DigestingInputStream(body, digests.values()), room,
+                    upload.length());
         } catch (SizeLimitExceededException e) {
             throw new FsException.InsufficientStorage("the file does not fit in the quota");
         } catch (StoreException e) {
@@ -208,16 +208,21 @@ public final class Drive {
         String type = ContentTypes.fromRequest(upload.contentType());
         long now = fs.now();
         long modified = upload.modified() == null ? now : upload.modified().toEpochMilli();
+        fs.gate().enter();
         try {
             String mismatches = checksums == null ? "" : checksums.mismatches(upload.checksums());
             if (!mismatches.isEmpty()) {
                 throw new FsException.BadRequest("the body does not have the " + mismatches + " that OC-Checksum announces; "
                         + "received " + content.size() + " bytes with " + checksums);
             }
-            return fs.write(c -> commit(c, path, content, new Stored(type, modified, checksums), now));
+            WriteResult result = fs.write(c -> commit(c, path, content, new Stored(type, modified, checksums), now));
+            fs.committed();
+            return result;
         } catch (FsException | RuntimeException e) {
             fs.abandon(content.contentId());
             throw e;
+        } finally {
+            fs.gate().exit();
         }
     }
 
@@ -253,9 +258,8 @@ public final class Drive {
             throw new FsException.InsufficientStorage("the file does not fit in the quota");
         }
         long versionId = Versions.insert(c, content.contentId(), content.size(), content.chunkSize(),
-                content.wrappedKey(), FileService.chunkRefs(content),
+                content.wrappedKey(), content.chunks().size(),
                 stored.checksums() == null ? null : stored.checksums().toString(), now);
-        PendingChunks.clear(c, content.contentId());
         long nodeId;
         if (existing.isPresent()) {
             nodeId = existing.get().id();
@@ -281,7 +285,7 @@ public final class Drive {
             if (node.isFolder()) {
                 throw new FsException.NotAllowed(path + " is a folder");
             }
-            Content content = FileService.content(Versions.byId(c, node.versionId()).orElseThrow());
+            Content content = fs.content(Versions.byId(c, node.versionId()).orElseThrow());
             return new OpenFile(FileService.entry(node, path), content, fs.reader());
         });
     }

@@ -1,5 +1,6 @@
 package io.attache.fs;
 
+import io.attache.meta.Blobs;
 import io.attache.meta.ChunkRef;
 import io.attache.meta.Database;
 import io.attache.meta.Node;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -30,12 +32,20 @@ public final class FileService {
     private final WriteJournal journal;
     private final TrashBin trash;
     private final Clock clock;
+    private final Uploader uploader;
+    private final CommitGate gate;
     private final Transfers transfers;
     private final ResourceLimits limits;
 
+    /**
+     * @param uploader the write-back uploader, told of every commit; null for write-through
+     * @param gate     what a metadata backup closes to take a snapshot naming no staged blob
+     */
     public FileService(Database db, ChunkWriter writer, RangeReader reader, WriteJournal journal, TrashBin trash,
-                       Clock clock, ResourceLimits limits) {
+                       Clock clock, ResourceLimits limits, Uploader uploader, CommitGate gate) {
         this.limits = limits;
+        this.uploader = uploader;
+        this.gate = gate;
         this.db = db;
         this.writer = writer;
         this.reader = reader;
@@ -79,26 +89,49 @@ public final class FileService {
         return Instant.ofEpochMilli(millis);
     }
 
+    CommitGate gate() {
+        return gate;
+    }
+
+    /** A write committed: with write-back, its staged blobs are the uploader's to move now. */
+    void committed() {
+        if (uploader != null) {
+            uploader.wakeUp();
+        }
+    }
+
     /** Hands a write that will not commit to the delete queue. */
     void abandon(byte[] contentId) throws IOException {
         journal.abandoned(contentId);
     }
 
-    static Content content(Version version) {
-        List<Content.StoredChunk> chunks = new ArrayList<>(version.chunks().size());
-        for (ChunkRef ref : version.chunks()) {
-            chunks.add(new Content.StoredChunk(ref.locator(), ref.plainSize()));
-        }
-        return new Content(version.contentId(), version.wrappedKey(), version.size(), version.chunkSize(), chunks);
+    /** A version as the pipeline reads it; a read whose blob moves away finds it again here. */
+    Content content(Version version) {
+        return new Content(version.contentId(), version.wrappedKey(), version.size(), version.chunkSize(),
+                chunks(version), this::relocate);
     }
 
-    static List<ChunkRef> chunkRefs(Content content) {
-        List<ChunkRef> refs = new ArrayList<>(content.chunks().size());
-        for (int i = 0; i < content.chunks().size(); i++) {
-            Content.StoredChunk chunk = content.chunks().get(i);
-            refs.add(new ChunkRef(i, chunk.locator(), chunk.plainSize()));
+    /** A version as it is now, without following moves (fsck reads what the database says). */
+    static Content contentAsRecorded(Version version) {
+        return new Content(version.contentId(), version.wrappedKey(), version.size(), version.chunkSize(),
+                chunks(version));
+    }
+
+    private static List<Content.StoredChunk> chunks(Version version) {
+        List<Content.StoredChunk> chunks = new ArrayList<>(version.chunks().size());
+        for (ChunkRef ref : version.chunks()) {
+            chunks.add(new Content.StoredChunk(ref.locator(), ref.offset(), ref.plainSize()));
         }
-        return refs;
+        return chunks;
+    }
+
+    private Optional<Content.StoredChunk> relocate(byte[] contentId, int index) throws IOException {
+        try {
+            return db.read(c -> Blobs.current(c, contentId, index))
+                    .map(ref -> new Content.StoredChunk(ref.locator(), ref.offset(), ref.plainSize()));
+        } catch (SQLException e) {
+            throw new IOException("cannot look up where chunk " + index + " is now: " + e.getMessage(), e);
+        }
     }
 
     static Entry entry(Node node, DavPath path) {

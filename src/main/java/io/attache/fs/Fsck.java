@@ -6,6 +6,7 @@ import io.attache.meta.Version;
 import io.attache.meta.Versions;
 import io.attache.pipeline.Content;
 import io.attache.pipeline.RangeReader;
+import io.attache.store.StagingStore;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,16 +21,32 @@ import java.util.Random;
 /**
  * Consistency checks. {@link #checkMetadata} verifies the database alone: SQLite's own integrity
  * and foreign keys, then Attaché's invariants (one root per user, every node reachable, reference
- * counts, chunk lists that match sizes, usage totals and the counts of entries and dead properties,
- * a delete queue that names no live chunk, a trash id counter ahead of every trash id).
+ * counts, chunk lists that match sizes, packs and the blobs in them, usage totals and the counts
+ * of entries and dead properties, a delete queue that names no recorded pack, a trash id counter
+ * ahead of every trash id).
  * {@link #verifyChunks} also fetches chunks from the store and authenticates every segment.
  */
 public final class Fsck {
 
     private final Database db;
+    private final boolean checkStaging;
+    private final StagingStore staging;
 
+    /** Checks the database alone (staged packs are taken to be in a staging area it cannot see). */
     public Fsck(Database db) {
         this.db = db;
+        this.checkStaging = false;
+        this.staging = null;
+    }
+
+    /**
+     * Also checks that every staged pack is whole in {@code staging}; null when this data
+     * directory has no staging area, where a staged pack is a problem.
+     */
+    public Fsck(Database db, StagingStore staging) {
+        this.db = db;
+        this.checkStaging = true;
+        this.staging = staging;
     }
 
     /** Called after each verified chunk, for progress output. */
@@ -67,10 +84,7 @@ public final class Fsck {
                     "SELECT v.id || ' counts ' || v.ref_count || ', used by ' || COALESCE(r.n, 0) FROM version v "
                             + "LEFT JOIN (SELECT version_id, COUNT(*) AS n FROM node WHERE version_id IS NOT NULL "
                             + "GROUP BY version_id) r ON r.version_id = v.id WHERE v.ref_count <> COALESCE(r.n, 0)");
-            check(c, problems, "chunk stored twice in the chunk table",
-                    "SELECT locator FROM chunk GROUP BY locator HAVING COUNT(*) > 1");
-            check(c, problems, "chunk queued for deletion while a version uses it",
-                    "SELECT q.locator FROM delete_queue q JOIN chunk k ON k.locator = q.locator");
+            checkPacks(c, problems);
             check(c, problems, "user whose usage differs from their files",
                     "SELECT u.name || ' records ' || u.used_bytes || ', files hold ' || COALESCE(s.total, 0) FROM app_user u "
                             + "LEFT JOIN (SELECT n.owner_id, SUM(v.size) AS total FROM node n JOIN version v ON v.id = n.version_id "
@@ -93,8 +107,54 @@ public final class Fsck {
                     + "LEFT JOIN node n ON n.id = t.node_id LEFT JOIN node r ON r.id = n.parent_id "
                     + "WHERE n.id IS NULL OR r.parent_id IS NOT NULL OR r.name <> '.trash' OR n.owner_id <> t.owner_id");
             checkChunkLists(c, problems);
-            return new Report(problems, count(c, "node"), count(c, "version"), count(c, "chunk"));
+            checkStaging(c, problems);
+            return new Report(problems, count(c, "node"), count(c, "version"), count(c, "blob"));
         });
+    }
+
+    /**
+     * Packs and the blobs in them: every blob lies inside its pack, has the encrypted length of
+     * its plaintext, overlaps no other blob; live counts match the blobs; no recorded pack is
+     * queued for deletion, and none that nothing needs is left behind.
+     */
+    private static void checkPacks(Connection c, List<String> problems) throws SQLException {
+        String blobs = "(SELECT pack_id, pack_offset, length, plain_size FROM blob "
+                + "UNION ALL SELECT pack_id, pack_offset, length, plain_size FROM pending_blob)";
+        check(c, problems, "blob outside its pack or of the wrong length", "SELECT 'pack ' || k.id || ' offset ' "
+                + "|| b.pack_offset FROM " + blobs + " b JOIN pack k ON k.id = b.pack_id WHERE b.pack_offset < 0 "
+                + "OR b.pack_offset + b.length > k.size OR b.length <> 1 + b.plain_size + ((b.plain_size + 65535) / 65536) * 28");
+        check(c, problems, "blobs overlapping in a pack", "SELECT 'pack ' || pack_id || ' offset ' || pack_offset FROM "
+                + "(SELECT pack_id, pack_offset, LAG(pack_offset + length) OVER (PARTITION BY pack_id ORDER BY pack_offset) "
+                + "AS previous_end FROM " + blobs + " b) o WHERE o.previous_end > o.pack_offset");
+        check(c, problems, "pack whose live counts differ from its blobs", "SELECT k.locator || ' counts ' || k.live_blobs "
+                + "|| ', has ' || COALESCE(s.n, 0) FROM pack k LEFT JOIN (SELECT pack_id, COUNT(*) AS n, SUM(length) AS bytes "
+                + "FROM blob GROUP BY pack_id) s ON s.pack_id = k.id "
+                + "WHERE k.live_blobs <> COALESCE(s.n, 0) OR k.live_bytes <> COALESCE(s.bytes, 0)");
+        check(c, problems, "pack queued for deletion while recorded",
+                "SELECT q.locator FROM delete_queue q JOIN pack k ON k.locator = q.locator");
+        check(c, problems, "pack nothing needs, not queued for deletion", "SELECT k.locator FROM pack k "
+                + "WHERE k.live_blobs = 0 AND NOT EXISTS (SELECT 1 FROM pending_blob b WHERE b.pack_id = k.id)");
+    }
+
+    /** Every staged pack is in the staging area, whole. */
+    private void checkStaging(Connection c, List<String> problems) throws SQLException {
+        if (!checkStaging) {
+            return;
+        }
+        for (io.attache.meta.Packs.Pack pack : io.attache.meta.Packs.staged(c, Integer.MAX_VALUE)) {
+            if (staging == null) {
+                problems.add("staged pack " + pack.locator() + " but no staging area");
+                continue;
+            }
+            try {
+                long size = staging.stat(new io.attache.store.Locator(pack.locator()));
+                if (size != pack.size()) {
+                    problems.add("staged pack " + pack.locator() + " has " + size + " bytes, recorded " + pack.size());
+                }
+            } catch (io.attache.store.StoreException e) {
+                problems.add("staged pack " + pack.locator() + " is missing from the staging area: " + e.getMessage());
+            }
+        }
     }
 
     /** Every version's chunks are numbered 0..n-1 and hold exactly its size, chunk-size bytes each but the last. */
@@ -102,7 +162,7 @@ public final class Fsck {
         String sql = "SELECT v.id, v.size, v.chunk_size, COUNT(k.idx), COALESCE(MIN(k.idx), -1), COALESCE(MAX(k.idx), -1), "
                 + "COALESCE(SUM(k.plain_size), 0), COALESCE(SUM(CASE WHEN k.idx < (v.size - 1) / v.chunk_size "
                 + "AND k.plain_size <> v.chunk_size THEN 1 ELSE 0 END), 0) "
-                + "FROM version v LEFT JOIN chunk k ON k.version_id = v.id GROUP BY v.id";
+                + "FROM version v LEFT JOIN blob k ON k.version_id = v.id GROUP BY v.id";
         try (PreparedStatement p = c.prepareStatement(sql); ResultSet r = p.executeQuery()) {
             while (r.next()) {
                 long id = r.getLong(1);
@@ -125,7 +185,7 @@ public final class Fsck {
      */
     public Report verifyChunks(RangeReader reader, double fraction, long seed, Progress progress) throws SQLException {
         List<Long> versionIds = db.read(c -> longs(c, "SELECT id FROM version ORDER BY id"));
-        long total = db.read(c -> count(c, "chunk"));
+        long total = db.read(c -> count(c, "blob"));
         Random random = new Random(seed);
         List<String> problems = new ArrayList<>();
         long done = 0;
@@ -135,7 +195,7 @@ public final class Fsck {
             if (version == null) {
                 continue;
             }
-            Content content = FileService.content(version);
+            Content content = FileService.contentAsRecorded(version);
             for (ChunkRef chunk : version.chunks()) {
                 done++;
                 if (fraction < 1.0 && random.nextDouble() >= fraction) {
@@ -146,7 +206,8 @@ public final class Fsck {
                 try {
                     reader.copy(content, offset, chunk.plainSize(), OutputStream.nullOutputStream());
                 } catch (IOException e) {
-                    problems.add("chunk " + chunk.index() + " of version " + id + " at " + chunk.locator() + ": " + e.getMessage());
+                    problems.add("chunk " + chunk.index() + " of version " + id + " at " + chunk.locator()
+                            + (chunk.offset() > 0 ? " +" + chunk.offset() : "") + ": " + e.getMessage());
                 }
                 progress.chunk(done, total);
             }

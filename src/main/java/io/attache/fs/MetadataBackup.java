@@ -48,6 +48,8 @@ public final class MetadataBackup {
     private final int keep;
     private final String kdf;
     private final Path workDir;
+    private final Uploader uploader;
+    private final CommitGate gate;
 
     /**
      * @param writer a chunk writer whose journal is not the database being backed up
@@ -55,6 +57,17 @@ public final class MetadataBackup {
      */
     public MetadataBackup(Database db, ChunkStore store, MasterKey masterKey, ChunkWriter writer, RangeReader reader,
                           Clock clock, int keep, String kdf, Path workDir) {
+        this(db, store, masterKey, writer, reader, clock, keep, kdf, workDir, null, new CommitGate());
+    }
+
+    /**
+     * @param uploader the write-back uploader, or null: with write-back, a snapshot is taken only
+     *                 once no committed content is left in staging (see {@link CommitGate})
+     */
+    public MetadataBackup(Database db, ChunkStore store, MasterKey masterKey, ChunkWriter writer, RangeReader reader,
+                          Clock clock, int keep, String kdf, Path workDir, Uploader uploader, CommitGate gate) {
+        this.uploader = uploader;
+        this.gate = gate;
         this.db = db;
         this.store = store;
         this.masterKey = masterKey;
@@ -72,7 +85,13 @@ public final class MetadataBackup {
         Files.deleteIfExists(snapshot);
         createPrivate(snapshot);
         try {
-            db.snapshotTo(snapshot);
+            long snapshotAt;
+            if (uploader == null) {
+                snapshotAt = clock.millis();
+                db.snapshotTo(snapshot);
+            } else {
+                snapshotAt = snapshotOfStoredContent(snapshot);
+            }
             Content content;
             try (InputStream in = Files.newInputStream(snapshot)) {
                 content = writer.write(in, Long.MAX_VALUE);
@@ -84,6 +103,8 @@ public final class MetadataBackup {
             List<BackupPointer.Snapshot> kept = snapshots.subList(0, Math.min(keep, snapshots.size()));
             List<BackupPointer.Snapshot> dropped = snapshots.subList(kept.size(), snapshots.size());
             store.putPointer(BackupPointer.NAME, new BackupPointer(masterKey.keyId(), kdf, kept).encode(masterKey.backupKey()));
+            // Packs emptied by repacking before the snapshot are named by no snapshot now.
+            db.write(c -> io.attache.meta.DeleteQueue.releaseHeld(c, snapshotAt));
             deleteSnapshots(dropped);
             log.info("Backed up the metadata: {} bytes in {} chunks; {} snapshots kept", content.size(),
                     content.chunks().size(), kept.size());
@@ -91,6 +112,53 @@ public final class MetadataBackup {
         } finally {
             Files.deleteIfExists(snapshot);
         }
+    }
+
+    /**
+     * Snapshots the database at a moment when every committed blob is in the store: a restore on
+     * another machine has the store, not this one's staging area. Waits for the uploader, then
+     * pauses commits just long enough to check and copy; under a steady stream of writes it
+     * holds commits while the last staged ones go up, at most {@link #HOLD_MILLIS}.
+     */
+    private long snapshotOfStoredContent(Path snapshot) throws IOException, SQLException {
+        try {
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                if (!uploader.awaitFlushed(FLUSH_WAIT)) {
+                    throw new IOException("staged content did not reach the store within " + FLUSH_WAIT.toMinutes()
+                            + " min (see 'attache uploads'); the backup waits for the next interval");
+                }
+                long taken = gate.closedFor(HOLD_MILLIS, () -> snapshotIfNothingStaged(snapshot));
+                if (taken > 0) {
+                    return taken;
+                }
+            }
+            long taken = gate.closedFor(HOLD_MILLIS, () ->
+                    uploader.awaitFlushed(java.time.Duration.ofMillis(HOLD_MILLIS)) ? snapshotIfNothingStaged(snapshot) : 0L);
+            if (taken == 0) {
+                throw new IOException("writes kept staging new content; the backup waits for the next interval");
+            }
+            return taken;
+        } catch (IOException | SQLException | RuntimeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for uploads");
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static final java.time.Duration FLUSH_WAIT = java.time.Duration.ofMinutes(10);
+    private static final long HOLD_MILLIS = 30_000;
+
+    /** Takes the snapshot unless committed content is still staged; returns when it was taken, or 0. */
+    private long snapshotIfNothingStaged(Path snapshot) throws SQLException {
+        if (db.read(io.attache.meta.Packs::committedStaged) > 0) {
+            return 0;
+        }
+        long at = clock.millis();
+        db.snapshotTo(snapshot);
+        return at;
     }
 
     /** The pointer in the store, if a backup was ever made. */

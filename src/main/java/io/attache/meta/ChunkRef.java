@@ -1,5 +1,8 @@
 package io.attache.meta;
 
-/** One stored chunk of a version: its position, where the store keeps it, and its plaintext size. */
-public record ChunkRef(int index, String locator, int plainSize) {
+/**
+ * One chunk of a version as stored: its position in the content, the pack that holds its
+ * encrypted blob, where in the pack the blob starts and how long it is, and its plaintext size.
+ */
+public record ChunkRef(int index, String locator, long offset, int length, int plainSize) {
 }

@@ -7,7 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The durable queue of chunks to delete from the store, drained by the collector. */
+/** The durable queue of packs to delete from the store (or the staging area), drained by the collector. */
 public final class DeleteQueue {
 
     /** A chunk waiting for deletion. */
@@ -15,19 +15,40 @@ public final class DeleteQueue {
     }
 
     static final String DUE = "SELECT id, locator, attempts FROM delete_queue "
-            + "WHERE next_attempt_at <= ? AND enqueued_at <= ? ORDER BY next_attempt_at, id LIMIT ?";
-    static final String REFERENCED = "SELECT 1 FROM chunk WHERE locator = ? LIMIT 1";
+            + "WHERE next_attempt_at <= ? AND enqueued_at <= ? AND held = 0 ORDER BY next_attempt_at, id LIMIT ?";
+    static final String REFERENCED = "SELECT 1 FROM pack WHERE locator = ?";
 
     private DeleteQueue() {
     }
 
-    public static void enqueue(Connection c, String locator, long now) throws SQLException {
+    /**
+     * Queues an object for deletion. The grace period runs from {@code graceFrom}: the time it
+     * became unreferenced, or 0 for an object no read can still need from the store.
+     */
+    public static void enqueue(Connection c, String locator, long graceFrom) throws SQLException {
+        enqueue(c, locator, graceFrom, false);
+    }
+
+    /**
+     * As above; a {@code held} entry also waits for {@link #releaseHeld}: the next metadata
+     * snapshot, so that the snapshot before it never names a deleted object.
+     */
+    public static void enqueue(Connection c, String locator, long graceFrom, boolean held) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
-                "INSERT INTO delete_queue (locator, enqueued_at, next_attempt_at) VALUES (?, ?, ?)")) {
+                "INSERT INTO delete_queue (locator, enqueued_at, next_attempt_at, held) VALUES (?, ?, ?, ?)")) {
             p.setString(1, locator);
-            p.setLong(2, now);
-            p.setLong(3, now);
+            p.setLong(2, graceFrom);
+            p.setLong(3, graceFrom);
+            p.setInt(4, held ? 1 : 0);
             p.executeUpdate();
+        }
+    }
+
+    /** A metadata snapshot of {@code snapshotAt} exists: what was held for it may go. */
+    public static int releaseHeld(Connection c, long snapshotAt) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE delete_queue SET held = 0 WHERE held = 1 AND enqueued_at <= ?")) {
+            p.setLong(1, snapshotAt);
+            return p.executeUpdate();
         }
     }
 
@@ -42,6 +63,22 @@ public final class DeleteQueue {
             p.setLong(1, now);
             p.setLong(2, queuedBefore);
             p.setInt(3, limit);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Entry(r.getLong(1), r.getString(2), r.getInt(3)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Due deletions of staged blobs: no grace, the uploader frees staging with them at once. */
+    public static List<Entry> dueStaged(Connection c, long now, int limit) throws SQLException {
+        List<Entry> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT id, locator, attempts FROM delete_queue "
+                + "WHERE next_attempt_at <= ? AND enqueued_at = 0 AND locator LIKE 'staged:%' ORDER BY id LIMIT ?")) {
+            p.setLong(1, now);
+            p.setInt(2, limit);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
                     out.add(new Entry(r.getLong(1), r.getString(2), r.getInt(3)));
@@ -68,7 +105,7 @@ public final class DeleteQueue {
         }
     }
 
-    /** True when some chunk row still names {@code locator}: then it must never be deleted. */
+    /** True when a pack of that locator is still recorded: then it must never be deleted. */
     public static boolean isReferenced(Connection c, String locator) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(REFERENCED)) {
             p.setString(1, locator);
@@ -78,11 +115,11 @@ public final class DeleteQueue {
         }
     }
 
-    /** Every locator the database knows: live chunks, queued deletions and pending uploads. */
+    /** Every locator the database knows: recorded packs (live or pending) and queued deletions. */
     public static java.util.Set<String> knownLocators(Connection c) throws SQLException {
         java.util.Set<String> out = new java.util.HashSet<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT locator FROM chunk UNION SELECT locator FROM delete_queue "
-                + "UNION SELECT locator FROM pending_chunk"); ResultSet r = p.executeQuery()) {
+        try (PreparedStatement p = c.prepareStatement("SELECT locator FROM pack UNION SELECT locator FROM delete_queue");
+             ResultSet r = p.executeQuery()) {
             while (r.next()) {
                 out.add(r.getString(1));
             }

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code version} and {@code chunk} tables. A version's chunks are shared by every file that
- * points at it; {@link #release} drops a reference and, at zero, hands the chunks to the delete
- * queue in the same transaction.
+ * The {@code version} table. A version's chunks are shared by every file that points at it;
+ * {@link #release} drops a reference and, at zero, removes its blobs from their packs in the same
+ * transaction (a pack no blob needs any more goes to the delete queue).
  */
 public final class Versions {
 
@@ -19,12 +19,14 @@ public final class Versions {
     }
 
     /**
-     * Records a complete version with one reference and its chunks.
+     * Records a complete version with one reference; its chunks are the pending blobs the write
+     * recorded under {@code contentId}, which become the version's blobs in this transaction.
      *
      * @param checksums the content's checksums in ownCloud's notation, or null
+     * @throws SQLException when the write did not record exactly {@code chunkCount} blobs
      */
     public static long insert(Connection c, byte[] contentId, long size, int chunkSize, byte[] wrappedKey,
-                              List<ChunkRef> chunks, String checksums, long now) throws SQLException {
+                              int chunkCount, String checksums, long now) throws SQLException {
         long id;
         try (PreparedStatement p = c.prepareStatement("INSERT INTO version (content_id, size, chunk_size, wrapped_key, "
                 + "ref_count, created_at, checksums) VALUES (?, ?, ?, ?, 1, ?, ?)", PreparedStatement.RETURN_GENERATED_KEYS)) {
@@ -40,16 +42,9 @@ public final class Versions {
                 id = keys.getLong(1);
             }
         }
-        try (PreparedStatement p = c.prepareStatement(
-                "INSERT INTO chunk (version_id, idx, locator, plain_size) VALUES (?, ?, ?, ?)")) {
-            for (ChunkRef chunk : chunks) {
-                p.setLong(1, id);
-                p.setInt(2, chunk.index());
-                p.setString(3, chunk.locator());
-                p.setInt(4, chunk.plainSize());
-                p.addBatch();
-            }
-            p.executeBatch();
+        int committed = Blobs.commitPending(c, contentId, id);
+        if (committed != chunkCount) {
+            throw new SQLException("the write recorded " + committed + " of its " + chunkCount + " chunks");
         }
         return id;
     }
@@ -68,19 +63,8 @@ public final class Versions {
         }
     }
 
-    static final String CHUNKS = "SELECT idx, locator, plain_size FROM chunk WHERE version_id = ? ORDER BY idx";
-
     public static List<ChunkRef> chunks(Connection c, long versionId) throws SQLException {
-        List<ChunkRef> out = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement(CHUNKS)) {
-            p.setLong(1, versionId);
-            try (ResultSet r = p.executeQuery()) {
-                while (r.next()) {
-                    out.add(new ChunkRef(r.getInt(1), r.getString(2), r.getInt(3)));
-                }
-            }
-        }
-        return out;
+        return Blobs.of(c, versionId);
     }
 
     public static void addReference(Connection c, long versionId) throws SQLException {
@@ -114,13 +98,7 @@ public final class Versions {
                 }
             }
         }
-        for (ChunkRef chunk : chunks(c, versionId)) {
-            DeleteQueue.enqueue(c, chunk.locator(), now);
-        }
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM chunk WHERE version_id = ?")) {
-            p.setLong(1, versionId);
-            p.executeUpdate();
-        }
+        Blobs.release(c, versionId, now);
         try (PreparedStatement p = c.prepareStatement("DELETE FROM version WHERE id = ?")) {
             p.setLong(1, versionId);
             p.executeUpdate();

@@ -7,6 +7,7 @@ import io.attache.crypto.MasterKey;
 import io.attache.crypto.SegmentCipher;
 import io.attache.store.ChunkStore;
 import io.attache.store.Locator;
+import io.attache.store.StagingStore;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -42,14 +43,44 @@ public final class ChunkWriter {
     private final PendingChunkLog pending;
     private final int chunkSize;
     private final int concurrency;
+    private final Packer packer;
+    private final int packThreshold;
+    private final StagingWriter staging;
     private final SecureRandom random = new SecureRandom();
 
     public ChunkWriter(ChunkStore store, MasterKey masterKey, BufferPool buffers, ExecutorService uploaders,
                        PendingChunkLog pending, int chunkSize, int concurrency) {
+        this(store, masterKey, buffers, uploaders, pending, chunkSize, concurrency, null, 0);
+    }
+
+    /** A writer for write-through: chunks go to the store, short last chunks into shared packs. */
+    public ChunkWriter(ChunkStore store, MasterKey masterKey, BufferPool buffers, ExecutorService uploaders,
+                       PendingChunkLog pending, int chunkSize, int concurrency, Packer packer, int packThreshold) {
+        this(store, masterKey, buffers, uploaders, pending, chunkSize, concurrency, packer, packThreshold, null, null);
+    }
+
+    /**
+     * A writer for write-back: every chunk goes into {@code staging} and {@code staged} is told
+     * after each, for the uploader; the store, buffers and packer are not used for writes.
+     */
+    public static ChunkWriter staging(StagingStore staging, MasterKey masterKey, PendingChunkLog pending, int chunkSize,
+                                      Runnable staged) {
+        return new ChunkWriter(staging, masterKey, null, null, pending, chunkSize, 1, null, 0, staging, staged);
+    }
+
+    /**
+     * @param packer        where a last chunk of at most {@code packThreshold} plaintext bytes goes,
+     *                      shared with other writes; null to store every chunk alone
+     * @param packThreshold the largest last chunk that is packed, in plaintext bytes
+     * @param staging       the staging area for write-back, or null
+     */
+    private ChunkWriter(ChunkStore store, MasterKey masterKey, BufferPool buffers, ExecutorService uploaders,
+                        PendingChunkLog pending, int chunkSize, int concurrency, Packer packer, int packThreshold,
+                        StagingStore staging, Runnable staged) {
         if (chunkSize <= 0 || chunkSize % ChunkFormat.SEGMENT_SIZE != 0) {
             throw new IllegalArgumentException("chunk size must be a positive multiple of 64 KiB: " + chunkSize);
         }
-        if (buffers.bufferSize() < ChunkFormat.cipherChunkSize(chunkSize)) {
+        if (buffers != null && buffers.bufferSize() < ChunkFormat.cipherChunkSize(chunkSize)) {
             throw new IllegalArgumentException("pool buffers of " + buffers.bufferSize() + " bytes cannot hold a chunk of " + chunkSize);
         }
         if (ChunkFormat.cipherChunkSize(chunkSize) > store.properties().maxObjectSize()) {
@@ -63,6 +94,13 @@ public final class ChunkWriter {
         this.pending = pending;
         this.chunkSize = chunkSize;
         this.concurrency = Math.max(1, concurrency);
+        if (packer != null && packer.capacity() < ChunkFormat.cipherChunkSize(Math.min(packThreshold, chunkSize))) {
+            throw new IllegalArgumentException("packs of " + packer.capacity() + " bytes cannot take last chunks of "
+                    + packThreshold + " bytes");
+        }
+        this.packer = packer;
+        this.packThreshold = Math.min(packThreshold, chunkSize - 1);
+        this.staging = staging == null ? null : new StagingWriter(staging, pending, chunkSize, staged);
     }
 
     public int chunkSize() {
@@ -84,10 +122,27 @@ public final class ChunkWriter {
      *                                    chunks stored so far are then reported abandoned
      */
     public Content write(InputStream in, long maxBytes) throws IOException {
+        return write(in, maxBytes, -1);
+    }
+
+    /**
+     * As {@link #write(InputStream, long)}, knowing the length the client declared (or -1): a
+     * staged write reserves only the room that length needs.
+     */
+    public Content write(InputStream in, long maxBytes, long expectedLength) throws IOException {
         ContentKey key = ContentKey.generate(random);
         byte[] contentId = key.contentId();
+        if (staging != null) {
+            try {
+                return staging.write(in, key, masterKey.wrap(key), maxBytes, expectedLength);
+            } catch (IOException | RuntimeException | Error e) {
+                abandon(contentId, e);
+                throw e;
+            }
+        }
         Deque<Future<Content.StoredChunk>> inFlight = new ArrayDeque<>();
         List<Content.StoredChunk> stored = new ArrayList<>();
+        Packer.Placed packed = null;
         long total = 0;
         try {
             // The first segment goes into an array of this write's own: a content that fits in it
@@ -103,8 +158,13 @@ public final class ChunkWriter {
                 if (head > 0) {
                     first[0] = ChunkFormat.VERSION;
                     SegmentCipher.forThread().sealInPlace(key, 0, 0, true, first, ChunkCodec.plainOffset(0), head);
-                    inFlight.addLast(upload(contentId, 0, first, head, false));
-                    stored.add(await(inFlight.removeFirst()));
+                    if (packer != null && head <= packThreshold) {
+                        packed = packer.add(contentId, 0, first, 0, ChunkFormat.cipherChunkSize(head), head);
+                        stored.add(packed.await());
+                    } else {
+                        inFlight.addLast(upload(contentId, 0, first, head, false));
+                        stored.add(await(inFlight.removeFirst()));
+                    }
                 }
                 return new Content(contentId, masterKey.wrap(key), head, chunkSize, stored);
             }
@@ -127,6 +187,10 @@ public final class ChunkWriter {
                     buffers.release(buffer);
                     break;
                 }
+                if (plain <= packThreshold && packer != null) {
+                    packed = pack(contentId, index, buffer, plain);
+                    break;
+                }
                 if (inFlight.size() >= concurrency) {
                     stored.add(await(inFlight.removeFirst()));
                 }
@@ -138,16 +202,33 @@ public final class ChunkWriter {
             while (!inFlight.isEmpty()) {
                 stored.add(await(inFlight.removeFirst()));
             }
+            if (packed != null) {
+                stored.add(packed.await());
+            }
         } catch (IOException | RuntimeException | Error e) {
             drain(inFlight, e);
-            try {
-                pending.abandoned(contentId);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
+            if (packed != null) {
+                // Let its pack be recorded first, so that abandoning forgets this write's blob in it.
+                try {
+                    packed.await();
+                } catch (IOException alsoFailed) {
+                    if (alsoFailed != e) {
+                        e.addSuppressed(alsoFailed);
+                    }
+                }
             }
+            abandon(contentId, e);
             throw e;
         }
         return new Content(contentId, masterKey.wrap(key), total, chunkSize, stored);
+    }
+
+    private void abandon(byte[] contentId, Throwable failure) {
+        try {
+            pending.abandoned(contentId);
+        } catch (IOException suppressed) {
+            failure.addSuppressed(suppressed);
+        }
     }
 
     /**
@@ -184,6 +265,15 @@ public final class ChunkWriter {
         return plain;
     }
 
+    /** Hands a short last chunk to the packer; the pool buffer is free again once it is copied. */
+    private Packer.Placed pack(byte[] contentId, int index, byte[] buffer, int plain) throws IOException {
+        try {
+            return packer.add(contentId, index, buffer, 0, ChunkFormat.cipherChunkSize(plain), plain);
+        } finally {
+            buffers.release(buffer);
+        }
+    }
+
     /** Stores a sealed chunk; a {@code pooled} buffer goes back to the pool once it is stored. */
     private Future<Content.StoredChunk> upload(byte[] contentId, int index, byte[] buffer, int plain, boolean pooled) {
         String name = HexFormat.of().formatHex(randomName());
@@ -191,7 +281,8 @@ public final class ChunkWriter {
         return uploaders.submit(() -> {
             try {
                 Locator locator = store.put(name, buffer, 0, cipherLength);
-                pending.stored(contentId, locator.value());
+                pending.stored(locator.value(), cipherLength, false,
+                        List.of(new PendingChunkLog.Blob(contentId, index, 0, cipherLength, plain)));
                 return new Content.StoredChunk(locator.value(), plain);
             } finally {
                 if (pooled) {

@@ -1,16 +1,25 @@
 package io.attache.pipeline;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
- * Where {@link ChunkWriter} records every chunk it has stored, before the write commits, so that a
- * crash or a failed write leaves nothing the collector cannot find.
+ * Where the pipeline records every pack it has stored (or staged) with the blobs in it, before
+ * the writes they belong to commit, so that a crash or a failed write leaves nothing the
+ * collector cannot find.
  */
 public interface PendingChunkLog {
 
-    /** A chunk of the write identified by {@code contentId} is now in the store at {@code locator}. */
-    void stored(byte[] contentId, String locator) throws IOException;
+    /** One encrypted chunk of a write in progress, at {@code offset} in its pack. */
+    record Blob(byte[] contentId, int index, long offset, int length, int plainSize) {
+    }
 
-    /** The write failed: every chunk recorded for it is to be deleted. */
+    /**
+     * A pack of {@code size} bytes is now at {@code locator} (in the store, or in the staging area
+     * when {@code staged}) and holds {@code blobs}.
+     */
+    void stored(String locator, long size, boolean staged, List<Blob> blobs) throws IOException;
+
+    /** The write failed: every blob recorded for it is to be forgotten. */
     void abandoned(byte[] contentId) throws IOException;
 }

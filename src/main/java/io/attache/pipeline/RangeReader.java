@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -152,9 +153,12 @@ public final class RangeReader {
      * in all; a missing object or a permanent store error fails at once.
      */
     private final class SpanSource implements AutoCloseable {
+        private final Content content;
         private final ContentKey key;
         private final ChunkLayout.Span span;
-        private final Locator locator;
+        private Locator locator;
+        private long blobOffset;
+        private boolean relocated;
         private final int chunkPlain;
         private final int segments;
         private final byte[] sealed = new byte[ChunkFormat.CIPHER_SEGMENT_SIZE];
@@ -163,9 +167,12 @@ public final class RangeReader {
         private InputStream in;
 
         SpanSource(Content content, ContentKey key, ChunkLayout.Span span) {
+            this.content = content;
             this.key = key;
             this.span = span;
-            this.locator = new Locator(content.chunks().get(span.chunkIndex()).locator());
+            Content.StoredChunk chunk = content.chunks().get(span.chunkIndex());
+            this.locator = new Locator(chunk.locator());
+            this.blobOffset = chunk.offset();
             this.chunkPlain = content.chunkPlainSize(span.chunkIndex());
             this.segments = ChunkFormat.segmentCount(chunkPlain);
             this.segment = span.firstSegment();
@@ -182,6 +189,9 @@ public final class RangeReader {
                     segment++;
                     return n;
                 } catch (StoreException e) {
+                    if (e instanceof StoreException.NotFound && relocate()) {
+                        continue;
+                    }
                     if (!(e instanceof StoreException.Retryable)) {
                         throw e;
                     }
@@ -195,11 +205,32 @@ public final class RangeReader {
             }
         }
 
+        /**
+         * The blob is no longer where this read found it: the uploader moved it from staging into
+         * the store, or a repack into another pack. Its bytes are the same wherever it lies, so the
+         * read goes on from its new place. Once per span: a blob that is gone twice is gone.
+         */
+        private boolean relocate() throws IOException {
+            if (relocated || content.relocator() == null) {
+                return false;
+            }
+            relocated = true;
+            Optional<Content.StoredChunk> now = content.relocator().current(content.contentId(), span.chunkIndex());
+            if (now.isEmpty() || (now.get().locator().equals(locator.value()) && now.get().offset() == blobOffset)) {
+                return false;
+            }
+            close();
+            log.debug("{} moved to {} +{} during a read", locator, now.get().locator(), now.get().offset());
+            locator = new Locator(now.get().locator());
+            blobOffset = now.get().offset();
+            return true;
+        }
+
         private InputStream open() throws IOException {
             long from = ChunkFormat.segmentOffset(segment);
             long to = ChunkFormat.segmentOffset(span.lastSegment())
                     + ChunkFormat.segmentPlainLength(chunkPlain, span.lastSegment()) + ChunkFormat.SEGMENT_OVERHEAD;
-            return store.open(locator, from, to - from);
+            return store.open(locator, blobOffset + from, to - from);
         }
 
         private int decryptNext(byte[] plain) throws IOException {

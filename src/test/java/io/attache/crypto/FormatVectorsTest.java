@@ -12,6 +12,7 @@ import java.util.HexFormat;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The known-answer vectors of docs/FORMAT.md, plus the published vectors of the primitives. */
 class FormatVectorsTest {
@@ -82,6 +83,45 @@ class FormatVectorsTest {
         assertEquals(65_564, buf.length);
         assertEquals("7483fb39fe8133d78e62e118956aecdc2f3bea254c547f92b9b8df72ad38aba4",
                 HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(buf)));
+    }
+
+    /** Two blobs of two versions back to back; each opens only at its own place with its own key. */
+    @Test
+    void aPackOfTwoBlobs() throws Exception {
+        ContentKey a = ContentKey.of(CONTENT_ID, CONTENT_KEY);
+        ContentKey b = ContentKey.of(range(0xb0, 16), range(0x60, 32));
+        byte[] blobA = blob(a, 0, "Attaché segment vector", range(0, 12));
+        byte[] blobB = blob(b, 2, "the tail of another file", range(0x30, 12));
+        byte[] pack = new byte[blobA.length + blobB.length];
+        System.arraycopy(blobA, 0, pack, 0, blobA.length);
+        System.arraycopy(blobB, 0, pack, blobA.length, blobB.length);
+        assertEquals("01000102030405060708090a0b7b71181914e48709e261e5a5d588a2cfa3b2486a1823dfe00420fc9135869afb94e93e6b067f09"
+                + "01303132333435363738393a3bca98592e57c7efce36d95f8affc0d59f9fd319333e8acedba0507e1b9a40ff4b878fd9bf7e4d6bbe",
+                HEX.formatHex(pack));
+        assertEquals(52, blobA.length);
+        assertEquals("the tail of another file", new String(open(b, 2, pack, 52, 24), StandardCharsets.UTF_8));
+        assertThrows(AuthenticationFailedException.class, () -> open(a, 0, pack, 52, 24), "A's place holds B's blob");
+        assertThrows(AuthenticationFailedException.class, () -> open(b, 0, pack, 52, 24), "B's blob is chunk 2, not 0");
+        byte[] swapped = new byte[pack.length];
+        System.arraycopy(blobB, 0, swapped, 0, blobB.length);
+        System.arraycopy(blobA, 0, swapped, blobB.length, blobA.length);
+        assertThrows(AuthenticationFailedException.class, () -> open(a, 0, swapped, 0, 23), "neighbours swapped");
+    }
+
+    private static byte[] blob(ContentKey key, long chunk, String text, byte[] nonce) {
+        byte[] plain = text.getBytes(StandardCharsets.UTF_8);
+        byte[] blob = new byte[ChunkFormat.cipherChunkSize(plain.length)];
+        blob[0] = ChunkFormat.VERSION;
+        System.arraycopy(plain, 0, blob, 1 + ChunkFormat.NONCE_SIZE, plain.length);
+        new SegmentCipher().sealInPlace(key, chunk, 0, true, blob, 1 + ChunkFormat.NONCE_SIZE, plain.length, nonce);
+        return blob;
+    }
+
+    /** Opens the one-segment blob of {@code plainLength} bytes that the metadata places at {@code offset}. */
+    private static byte[] open(ContentKey key, long chunk, byte[] pack, int offset, int plainLength) throws Exception {
+        byte[] plain = new byte[plainLength];
+        new SegmentCipher().open(key, chunk, 0, true, pack, offset + 1, plainLength + ChunkFormat.SEGMENT_OVERHEAD, plain, 0);
+        return plain;
     }
 
     @Test

@@ -73,13 +73,13 @@ class FsckTest {
 
     @Test
     void aMissingChunkRowIsFound() throws Exception {
-        sql("DELETE FROM chunk WHERE idx = 2");
+        sql("DELETE FROM blob WHERE idx = 2");
         assertTrue(fsck.checkMetadata().problems().stream().anyMatch(p -> p.contains("chunks holding")));
     }
 
     @Test
     void aQueuedDeletionOfALiveChunkIsFound() throws Exception {
-        sql("INSERT INTO delete_queue (locator, enqueued_at, next_attempt_at) SELECT locator, 0, 0 FROM chunk LIMIT 1");
+        sql("INSERT INTO delete_queue (locator, enqueued_at, next_attempt_at) SELECT locator, 0, 0 FROM pack LIMIT 1");
         assertTrue(fsck.checkMetadata().problems().stream().anyMatch(p -> p.contains("queued for deletion")));
     }
 

@@ -108,8 +108,8 @@ class GarbageCollectionTest {
             Path orphan = dir.resolve("store/chunks/ab/abababababababababababababababab");
             Files.createDirectories(orphan.getParent());
             Files.write(orphan, new byte[]{1, 2, 3});
-            server.attache().db.write(c -> c.createStatement().executeUpdate("INSERT INTO pending_chunk (content_id, "
-                    + "locator, created_at) VALUES (x'00', 'local:cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd', 0)"));
+            server.attache().db.write(c -> io.attache.meta.Blobs.recordPack(c, "local:cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd", 30,
+                    false, List.of(new io.attache.meta.Blobs.Placement(new byte[16], 0, 0, 30, 1)), 0));
             Path pending = dir.resolve("store/chunks/cd/cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd");
             Files.createDirectories(pending.getParent());
             Files.write(pending, new byte[]{4});

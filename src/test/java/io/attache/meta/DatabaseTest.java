@@ -51,7 +51,7 @@ class DatabaseTest {
             });
             db.write(c -> Nodes.insertFolder(c, 1, root, "same", 1));
             assertThrows(SQLException.class, () -> db.write(c -> Nodes.insertFolder(c, 1, root, "same", 1)));
-            long version = db.write(c -> Versions.insert(c, new byte[16], 0, 65536, new byte[61], java.util.List.of(), null, 1));
+            long version = db.write(c -> Versions.insert(c, new byte[16], 0, 65536, new byte[61], 0, null, 1));
             assertThrows(SQLException.class, () -> db.write(c -> Nodes.insertFile(c, 1, root, "same", version, null, 1, 1)));
         }
     }

@@ -52,7 +52,7 @@ class PipelineTest {
         final List<String> abandoned = new CopyOnWriteArrayList<>();
 
         @Override
-        public void stored(byte[] contentId, String locator) {
+        public void stored(String locator, long size, boolean staged, List<Blob> blobs) {
             stored.add(locator);
         }
 

@@ -80,6 +80,7 @@ class DiscordEndToEndTest {
                 }
             }
             assertEquals(HexFormat.of().formatHex(sent.digest()), HexFormat.of().formatHex(received.digest()));
+            assertTrue(server.attache().uploader.awaitFlushed(java.time.Duration.ofSeconds(60)), "write-back drained");
             int chunks = 0;
             for (String channel : discord.channelIds()) {
                 int messages = discord.messageIds(channel).size();
@@ -110,10 +111,12 @@ class DiscordEndToEndTest {
         }
     }
 
+    /** Write-through (write-back off): a PUT waits for the store, so the store's failures are the PUT's. */
     @Test
     void underFaultsEveryPutIsWholeOrAbsentAndEveryGetIsRightOrAnError() throws Exception {
         try (DiscordEmulator discord = DiscordEmulator.start(EmulatorSettings.fastForTests().channels(2).banThreshold(10_000));
-             TestServer server = TestServer.start(dir, settings(discord, Map.of("chunk-size", "256KiB", "store-retry-time", "10s"))).user("d")) {
+             TestServer server = TestServer.start(dir, settings(discord, Map.of("chunk-size", "256KiB", "store-retry-time", "10s",
+                     "write-back", "off"))).user("d")) {
             discord.faults()
                     .injectRandomly(Fault.STATUS_503, RouteClass.MESSAGE_CREATE, 0.15)
                     .injectRandomly(Fault.RATE_LIMIT_BUCKET, RouteClass.MESSAGE_CREATE, 0.1)
@@ -177,10 +180,11 @@ class DiscordEndToEndTest {
         }
     }
 
+    /** Write-through, so that the three files are three packs spread over the three channels. */
     @Test
     void aRevokedTokenOrDeletedChannelLeavesTheOthersWorking() throws Exception {
         try (DiscordEmulator discord = DiscordEmulator.start(EmulatorSettings.fastForTests().tokens(2).channels(3));
-             TestServer server = TestServer.start(dir, settings(discord, Map.of())).user("d")) {
+             TestServer server = TestServer.start(dir, settings(discord, Map.of("write-back", "off"))).user("d")) {
             byte[][] files = new byte[3][];
             for (int i = 0; i < 3; i++) {
                 files[i] = new byte[50_000 + i];

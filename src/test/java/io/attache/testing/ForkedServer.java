@@ -78,6 +78,31 @@ public final class ForkedServer implements AutoCloseable {
         return output;
     }
 
+    /** What a CLI command printed and how it exited. */
+    public record Result(int exitCode, String output) {
+    }
+
+    /** Runs one CLI command in a fresh JVM with {@code ATTACHE_*} settings, whatever its exit code. */
+    public static Result command(Path dataDir, java.util.Map<String, String> env, String... args) throws Exception {
+        List<String> command = java(List.of());
+        command.add("io.attache.app.Main");
+        command.addAll(List.of(args));
+        command.addAll(List.of("--data-dir", dataDir.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        p.getOutputStream().close();
+        String output;
+        try (InputStream in = p.getInputStream()) {
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("attache " + String.join(" ", args) + " did not end:\n" + output);
+        }
+        return new Result(p.exitValue(), output);
+    }
+
     private static List<String> java(List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -32,13 +32,19 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server with these settings on top of test defaults (port 0, data in {@code dir}). */
     public static TestServer start(Path dir, Map<String, String> settings) throws Exception {
+        return start(dir, settings, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As above, with the configured store wrapped by {@code decorate} (to stall or fail it). */
+    public static TestServer start(Path dir, Map<String, String> settings,
+                                   java.util.function.UnaryOperator<io.attache.store.ChunkStore> decorate) throws Exception {
         Map<String, String> values = new HashMap<>();
         values.put("data-dir", dir.toString());
         values.put("listen", "127.0.0.1:0");
         values.put("web-listen", "127.0.0.1:0");
         values.put("durable-commits", "false");
         values.putAll(settings);
-        Attache attache = Attache.open(Config.from(values, dir));
+        Attache attache = Attache.open(Config.from(values, dir), decorate);
         try {
             return new TestServer(attache, attache.serve());
         } catch (Exception e) {

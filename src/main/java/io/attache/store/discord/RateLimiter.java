@@ -12,8 +12,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Decides when a request to Discord may be sent, following the algorithm Discord's mature client
- * libraries share: buckets learned from {@code X-RateLimit-Bucket} and keyed by bucket hash and
- * major parameter; per bucket the remaining count and the reset time taken relative to the local
+ * libraries share: the bucket hash learned from {@code X-RateLimit-Bucket} per route and major
+ * parameter, and buckets keyed by hash and major parameter; per bucket the remaining count and the reset time taken relative to the local
  * clock ({@code Reset-After}); a global gate per credential; 429 answers handled by scope; an
  * invalid-request breaker far below Discord's IP ban threshold; a jittered pause of a route after
  * a 5xx or network error. It never grants a request it knows would be limited.
@@ -268,8 +268,8 @@ final class RateLimiter {
 
     /**
      * Learns the route's bucket hash from an answer and returns the bucket the answer belongs to
-     * from now on. The first hash of a route re-keys every provisional bucket of that route (one
-     * per credential and major parameter) under it, so that a bucket keeps its in-flight count
+     * from now on. The first hash of a route and major parameter re-keys every provisional bucket
+     * of that route and major parameter (one per credential) under it, so that a bucket keeps its in-flight count
      * through the change; a changed hash starts a fresh bucket.
      */
     private RateBucket learnBucket(Ticket ticket, RateAnswer answer, long now) {
@@ -369,8 +369,7 @@ final class RateLimiter {
 
     private RateBucket bucket(Route route, String identity, long now) {
         String hash = hashes.get(route.hashKey());
-        String key = hash != null ? hashKey(identity, hash, route.major())
-                : identity + " | " + route.hashKey() + " | " + route.major();
+        String key = hash != null ? hashKey(identity, hash, route.major()) : identity + " | " + route.hashKey();
         return buckets.computeIfAbsent(key, k -> new RateBucket(k, identity, route.major(),
                 hash == null ? route.hashKey() : null, now));
     }

@@ -81,9 +81,13 @@ record Route(String method, String template, String major, String path) {
         return new Route("GET", "/users/@me", "", "/users/@me");
     }
 
-    /** What Discord's bucket hash is learned for: method and template, without the major value. */
+    /**
+     * What Discord's bucket hash is learned for: method, template and major parameter. Discord
+     * may answer two channels of one template with different hashes, so one channel's answer must
+     * never re-map another's.
+     */
     String hashKey() {
-        return method + " " + template;
+        return method + " " + template + " | " + major;
     }
 
     boolean isWebhook() {

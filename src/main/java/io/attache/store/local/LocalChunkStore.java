@@ -1,12 +1,11 @@
 package io.attache.store.local;
 
 import io.attache.store.ChunkStore;
-import io.attache.store.ExactLengthInputStream;
+import io.attache.store.FileRangeStream;
 import io.attache.store.Locator;
 import io.attache.store.StoreException;
 import io.attache.store.StoreProperties;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -127,7 +126,7 @@ public final class LocalChunkStore implements ChunkStore {
             closeQuietly(channel);
             throw new StoreException.Retryable("cannot read chunk " + locator, e);
         }
-        return new RangeStream(channel, offset, length);
+        return new FileRangeStream(channel, offset, length);
     }
 
     @Override
@@ -265,37 +264,6 @@ public final class LocalChunkStore implements ChunkStore {
             channel.close();
         } catch (IOException ignored) {
             // already failing; the first error is the one worth reporting
-        }
-    }
-
-    /** Exactly {@code length} bytes from {@code offset}; a file that shrinks underneath is an error. */
-    private static final class RangeStream extends ExactLengthInputStream {
-        private final FileChannel channel;
-        private long position;
-
-        RangeStream(FileChannel channel, long offset, long length) {
-            super(length);
-            this.channel = channel;
-            this.position = offset;
-        }
-
-        @Override
-        protected int fill(byte[] b, int off, int len) throws IOException {
-            int n = channel.read(ByteBuffer.wrap(b, off, len), position);
-            if (n > 0) {
-                position += n;
-            }
-            return n;
-        }
-
-        @Override
-        protected IOException endedEarly(long delivered, long length) {
-            return new EOFException("chunk ended after " + delivered + " of " + length + " bytes");
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
         }
     }
 }

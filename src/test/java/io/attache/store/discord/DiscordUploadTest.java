@@ -62,6 +62,33 @@ class DiscordUploadTest {
     }
 
     /**
+     * Discord may answer each channel of one route with its own bucket hash. The client learns
+     * the hash per channel, so no answer re-maps another channel's bucket, and it sends nothing
+     * that a window it already knows is full would refuse.
+     */
+    @Test
+    void perChannelBucketHashesCostNo429() throws Exception {
+        // The server's global limit is set above the client's 50/s so that only the buckets are tested.
+        emulator = DiscordEmulator.start(EmulatorSettings.fastForTests().channels(3).hashPerMajor(true)
+                .messageCreateLimit(Limit.parse("5/300ms")).globalLimit(Limit.parse("100/1s")));
+        DiscordChunkStore store = new DiscordChunkStore(Emulated.config(emulator).build());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Locator>> futures = new ArrayList<>();
+            for (int i = 0; i < 128; i++) {
+                futures.add(pool.submit(() -> store.put(name(), new byte[64], 0, 64)));
+            }
+            for (Future<Locator> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(128, emulator.counters().messagesCreated());
+        assertEquals(0, emulator.counters().rateLimited("user"), "premature requests answered 429");
+    }
+
+    /**
      * Sixteen threads push 90 uploads through 3 channels limited to 5 per 300 ms, with bucket
      * storms on top: everything lands, spread evenly, and the client earns no 429 of its own.
      */

@@ -194,6 +194,28 @@ class RateLimiterTest {
         }
 
         @Test
+        void channelsAnsweringWithTheirOwnHashesNeverRemapEachOther() {
+            // Each channel has its own bucket hash; answers alternate between them. A limiter that
+            // learned one hash per template would flip the mapping on every answer and start a
+            // fresh, unknown bucket each time, letting requests through that Discord refuses.
+            java.util.Map<Route, Integer> remaining = new java.util.HashMap<>(java.util.Map.of(CREATE_A, 5, CREATE_B, 5));
+            int granted = 0;
+            for (int round = 0; round < 10; round++) {
+                for (Route route : List.of(CREATE_A, CREATE_B)) {
+                    RateLimiter.Decision d = limiter.tryAcquire(route, BOT, null);
+                    if (d.granted()) {
+                        granted++;
+                        int left = remaining.merge(route, -1, Integer::sum);
+                        limiter.complete(d.ticket(), window(5, left, 5.0, route == CREATE_A ? "hash-a" : "hash-b"));
+                    }
+                }
+            }
+            assertEquals(10, granted, "five per channel window, no more");
+            assertEquals(5_000, waitMillis(CREATE_A));
+            assertEquals(5_000, waitMillis(CREATE_B));
+        }
+
+        @Test
         void missingHeadersKeepAnUnknownBucketToOneRequestAtATime() {
             for (int i = 0; i < 3; i++) {
                 RateLimiter.Ticket t = grant(CREATE_A);
@@ -420,7 +442,7 @@ class RateLimiterTest {
     void aRouteNeverLeaksAWebhookTokenIntoItsName() {
         Route route = Route.getWebhookMessage(new Webhook("123", "s3cr3t-token"), "456");
         assertEquals("GET /webhooks/123/{token}/messages/{message}", route.toString());
-        assertEquals("GET /webhooks/{webhook}/{token}/messages/{message}", route.hashKey());
+        assertEquals("GET /webhooks/{webhook}/{token}/messages/{message} | " + route.major(), route.hashKey());
         assertTrue(route.path().contains("s3cr3t-token"));
     }
 }

@@ -201,7 +201,7 @@ final class ApiRoutes {
         boolean old = m.route() == RouteClass.MESSAGE_DELETE && m.message() != null
                 && state.nowMillis() - EmulatorState.createdMillis(Long.parseLong(m.message())) > EmulatorState.FOURTEEN_DAYS_MILLIS;
         Limit limit = old ? settings.oldDeleteLimit : limitOf(m.route());
-        String hash = limits.hash(m.route()) + (old ? "-old" : "");
+        String hash = limits.hash(m.route()) + (settings.hashPerMajor ? "-" + m.major() : "") + (old ? "-old" : "");
         String key = identity + "|" + hash + "|" + m.major();
         Fault injected = faults.take(m.route(), RATE_FAULTS);
         long retry = settings.faultRetryAfter.toNanos();

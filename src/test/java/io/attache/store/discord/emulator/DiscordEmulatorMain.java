@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
  * --latency MS             added to every request
  * --fault KIND[@ROUTE][:P | *N]   repeatable; P a probability, N a count; ROUTE a RouteClass
  * --intent                 the bots have the MESSAGE_CONTENT intent
+ * --hash-per-major         each channel and webhook of a route gets its own bucket hash, as Discord may
  * --discard-content        keep sizes only (benchmarks); the CDN cannot serve such uploads
  * --seed N
  * </pre>
@@ -42,6 +43,10 @@ public final class DiscordEmulatorMain {
             String flag = args[i];
             if (flag.equals("--intent")) {
                 settings.messageContentIntent(true);
+                continue;
+            }
+            if (flag.equals("--hash-per-major")) {
+                settings.hashPerMajor(true);
                 continue;
             }
             if (flag.equals("--discard-content")) {

@@ -37,6 +37,8 @@ public final class EmulatorSettings {
     volatile Duration latency = Duration.ZERO;
     /** False for benchmarks: uploads are counted and dropped; the CDN cannot serve them. */
     volatile boolean storeContent = true;
+    /** Answer every major parameter (channel, webhook) of a route with its own bucket hash, as Discord may. */
+    volatile boolean hashPerMajor = false;
     volatile int maxPins = 50;
     volatile long seed = 4;
 
@@ -150,6 +152,11 @@ public final class EmulatorSettings {
         return this;
     }
 
+    public EmulatorSettings hashPerMajor(boolean value) {
+        hashPerMajor = value;
+        return this;
+    }
+
     public EmulatorSettings maxPins(int value) {
         maxPins = value;
         return this;
@@ -180,6 +187,6 @@ public final class EmulatorSettings {
                 + " create=" + messageCreateLimit + " webhook=" + webhookExecuteLimit + " webhookChannel="
                 + webhookChannelLimit + " read=" + readLimit + " delete=" + deleteLimit + " maxFileSize=" + maxFileSize
                 + " urlLifetime=" + urlLifetime + " banThreshold=" + banThreshold + " bandwidth=" + bandwidth
-                + " latency=" + latency + " storeContent=" + storeContent;
+                + " latency=" + latency + " storeContent=" + storeContent + " hashPerMajor=" + hashPerMajor;
     }
 }
