@@ -10,11 +10,13 @@ import io.attache.dav.DavEngine;
 import io.attache.dav.DavSettings;
 import io.attache.fs.BackupPointer;
 import io.attache.fs.ChunkCollector;
+import io.attache.fs.ClusterMember;
 import io.attache.fs.CommitGate;
 import io.attache.fs.FileService;
 import io.attache.fs.Housekeeper;
 import io.attache.fs.MetadataBackup;
 import io.attache.fs.Repacker;
+import io.attache.fs.StagedBlobs;
 import io.attache.fs.TrashBin;
 import io.attache.fs.UserService;
 import io.attache.fs.WriteJournal;
@@ -29,6 +31,8 @@ import io.attache.pipeline.RangeReader;
 import io.attache.server.AttacheServer;
 import io.attache.server.TlsKeys;
 import io.attache.store.ChunkStore;
+import io.attache.store.PeerSignature;
+import io.attache.store.PeerStagingStore;
 import io.attache.store.StagingStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +83,9 @@ public final class Attache implements AutoCloseable {
     public final Uploader uploader;
     public final StagingStore staging;
     public final Repacker repacker;
+    /** This node among the nodes that share the database (on SQLite, the only one). */
+    public final ClusterMember member;
+    private final PeerSignature peerSignature;
     private FileChannel lockChannel;
     private FileLock lock;
 
@@ -100,21 +107,32 @@ public final class Attache implements AutoCloseable {
      * @param base    the configured store with its wrappers
      * @param staging the write-back staging area over {@code base}, or null for write-through
      */
-    private Attache(Config config, Database db, MasterKey masterKey, ChunkStore base, StagingStore staging) {
+    private Attache(Config config, Database db, MasterKey masterKey, ChunkStore base, StagingStore staging, String nodeId) {
         this.config = config;
         this.db = db;
         this.masterKey = masterKey;
-        this.store = staging != null ? staging : base;
         this.staging = staging;
         Clock clock = Clock.systemUTC();
+        this.member = new ClusterMember(db, clock, nodeId, config.cluster().nodeTimeout());
+        // In a cluster, blobs staged on another node are read from it (see PeerStagingStore).
+        String node = clustered(config) ? nodeId : null;
+        this.peerSignature = config.cluster().secret() == null ? null : new PeerSignature(config.cluster().secret(), clock);
+        ChunkStore local = staging != null ? staging : base;
+        this.store = node == null ? local : new PeerStagingStore(local, nodeId, peer -> {
+            try {
+                return member.urlOf(peer);
+            } catch (SQLException e) {
+                throw new io.attache.store.StoreException.Retryable("cannot look up node " + peer + ": " + e.getMessage(), e);
+            }
+        }, peerSignature);
         int chunkSize = chunkSize(config, base);
         BufferPool buffers = new BufferPool(ChunkFormat.cipherChunkSize(chunkSize), config.uploadBuffers(), 120_000);
         this.uploaders = Executors.newFixedThreadPool(config.uploadBuffers(), daemon("attache-upload"));
         this.fetchers = Executors.newFixedThreadPool(Math.max(2, config.uploadBuffers()), daemon("attache-fetch"));
-        WriteJournal journal = new WriteJournal(db, clock);
-        this.collector = new ChunkCollector(db, store, clock, config.gcGrace());
+        WriteJournal journal = new WriteJournal(db, clock, nodeId);
+        this.collector = new ChunkCollector(db, store, clock, config.gcGrace(), node);
         this.uploader = staging == null ? null : new Uploader(db, staging, base, collector, clock,
-                ChunkFormat.cipherChunkSize(chunkSize), config.packing().linger(), config.uploadConcurrency());
+                ChunkFormat.cipherChunkSize(chunkSize), config.packing().linger(), config.uploadConcurrency(), node);
         ChunkWriter writer;
         if (config.packing().writeBack() == Config.WriteBack.ON) {
             this.packer = null;
@@ -152,13 +170,14 @@ public final class Attache implements AutoCloseable {
      */
     public static Attache open(Config config, UnaryOperator<ChunkStore> decorate) throws Exception {
         DataDirectory.create(config.dataDir());
-        Database db = Database.open(config.databaseFile(), config.durableCommits());
+        String nodeId = DataDirectory.nodeId(config.dataDir());
+        Database db = openDatabase(config);
         try {
             MasterKey key = loadMasterKey(config);
             checkKey(db, key, config);
             ChunkStore store = decorate.apply(openStore(config));
             try {
-                return new Attache(config, db, key, store, staging(config, store));
+                return new Attache(config, db, key, store, staging(config, store, clustered(config) ? nodeId : null), nodeId);
             } catch (Exception | Error e) {
                 store.close();
                 throw e;
@@ -169,12 +188,28 @@ public final class Attache implements AutoCloseable {
         }
     }
 
+    /** The configured metadata database: SQLite in the data directory, or a PostgreSQL server. */
+    static Database openDatabase(Config config) throws SQLException {
+        if (!clustered(config)) {
+            return Database.open(config.databaseFile(), config.durableCommits());
+        }
+        Config.Metadata m = config.metadata();
+        return Database.open(new Database.Settings(m.url(), m.user(), m.password(), config.durableCommits()));
+    }
+
+    /** On PostgreSQL this node is one of possibly several; on SQLite it is alone. */
+    static boolean clustered(Config config) {
+        return config.metadata().postgres();
+    }
+
     /**
      * Starts the HTTP server. Holds an exclusive lock on the data directory while it runs, so two
-     * servers can never share one database and store.
+     * servers can never share one data directory; on PostgreSQL, several servers with a data
+     * directory each share the database (see README, "Several nodes").
      */
     public AttacheServer serve() throws Exception {
         lockDataDirectory();
+        member.join(null);
         Thread warmUp = new Thread(() -> SegmentCipher.warmUp(20_000), "attache-warm-up");
         warmUp.setDaemon(true);
         warmUp.setPriority(Thread.MIN_PRIORITY);
@@ -185,13 +220,23 @@ public final class Attache implements AutoCloseable {
             recoverStaging();
             uploader.start();
         }
-        housekeeper.every(config.gcInterval(), "empty expired trash", trash::purgeExpired)
-                .every(config.gcInterval(), "delete unreferenced chunks", () -> collector.drain(Integer.MAX_VALUE))
-                .every(config.gcInterval(), "repack sparse packs", () -> repacker.repack(10));
-        if (!config.backupInterval().isZero()) {
-            housekeeper.every(config.backupInterval(), "back up the metadata", backup::backupNow);
+        // Work for the whole drive: one node at a time does each (see ClusterMember).
+        java.time.Duration gc = config.gcInterval();
+        housekeeper.every(gc, "empty expired trash", () -> member.runIfDue("trash", gc, trash::purgeExpired))
+                .every(gc, "delete unreferenced chunks", () -> member.runIfDue("collect", gc,
+                        () -> collector.drain(Integer.MAX_VALUE)))
+                .every(gc, "repack sparse packs", () -> member.runIfDue("repack", gc, () -> repacker.repack(10)))
+                .every(gc, "give up the writes of nodes that died", () -> member.runIfDue("recover", gc,
+                        member::recoverDeadNodes));
+        if (staging != null) {
+            // This node's own: only it can delete what it staged.
+            housekeeper.every(gc, "delete staged blobs of deleted content", collector::drainStaged);
         }
-        housekeeper.start();
+        if (!config.backupInterval().isZero()) {
+            java.time.Duration every = config.backupInterval();
+            java.time.Duration look = every.compareTo(gc) < 0 ? every : gc;
+            housekeeper.every(look, "back up the metadata", () -> member.runIfDue("backup", every, backup::backupNow));
+        }
         DavEngine engine = new DavEngine(new DavSettings(config.maxXmlBody(), 1_000,
                 config.lockDefaultTimeout().toSeconds(), config.lockMaxTimeout().toSeconds(), config.dropMacMetadata(),
                 config.propfindInfinityLimit()));
@@ -203,8 +248,29 @@ public final class Attache implements AutoCloseable {
             server.https(config.tlsListen(), keys);
             log.info("HTTPS certificate SHA-256 fingerprint {}", keys.fingerprint());
         }
+        if (config.cluster().listen() != null) {
+            server.cluster(config.cluster().listen(), new StagedBlobs(staging, peerSignature, member.id()));
+        }
         server.start();
+        if (server.clusterPort() > 0) {
+            member.advertise(config.cluster().url() != null ? config.cluster().url()
+                    : clusterUrl(config.cluster().listen(), server.clusterPort()));
+        }
+        housekeeper.start();
         return server;
+    }
+
+    /** How the other nodes reach a listener on {@code listen}: its host, or this machine's name for every address. */
+    private static String clusterUrl(io.attache.config.Values.Listen listen, int port) {
+        String host = listen.host();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getCanonicalHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     /**
@@ -231,6 +297,9 @@ public final class Attache implements AutoCloseable {
         try {
             users.add("admin", password, null);
             return Optional.of(new String(password));
+        } catch (io.attache.fs.FsException.AlreadyExists another) {
+            // Another node of the cluster, started at the same moment, created it.
+            return Optional.empty();
         } finally {
             Arrays.fill(password, '\0');
         }
@@ -253,7 +322,7 @@ public final class Attache implements AutoCloseable {
      * The staging area: with write-back, and also after write-back was turned off while staged
      * content was left, so that it is still read and uploaded; else null.
      */
-    private static StagingStore staging(Config config, ChunkStore store) throws IOException {
+    private static StagingStore staging(Config config, ChunkStore store, String node) throws IOException {
         Path dir = config.packing().stagingDir();
         if (config.packing().writeBack() != Config.WriteBack.ON && !hasFiles(dir)) {
             return null;
@@ -263,7 +332,7 @@ public final class Attache implements AutoCloseable {
             throw new IllegalArgumentException("staging-size " + config.packing().stagingSize() + " is less than two chunks ("
                     + 2 * blob + " bytes): writes could not make progress");
         }
-        return new StagingStore(store, config.packing().stagingDir(), config.packing().stagingSize());
+        return new StagingStore(store, config.packing().stagingDir(), config.packing().stagingSize(), node);
     }
 
     private static boolean hasFiles(Path dir) throws IOException {
@@ -421,6 +490,7 @@ public final class Attache implements AutoCloseable {
     @Override
     public void close() {
         housekeeper.close();
+        member.close();
         if (uploader != null) {
             uploader.close();
         }

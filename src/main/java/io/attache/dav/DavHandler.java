@@ -1,5 +1,6 @@
 package io.attache.dav;
 
+import io.attache.fs.ContentUnavailableException;
 import io.attache.fs.DavPath;
 import io.attache.fs.Entry;
 import io.attache.fs.FsException;
@@ -55,6 +56,14 @@ abstract class DavHandler implements io.milton.http.Handler {
             if (exchange.committed()) {
                 log.debug("{} {} broke off after the response started: {}", exchange.method(), exchange.path(), e.toString());
                 exchange.abort(e);
+            } else if (e instanceof ContentUnavailableException) {
+                log.warn("{} {} failed: {}", exchange.method(), exchange.path(), e.getMessage());
+                try {
+                    exchange.setHeader("Retry-After", "5");
+                    exchange.sendText(503, e.getMessage());
+                } catch (IOException | RuntimeException again) {
+                    exchange.abort(again);
+                }
             } else {
                 log.error("{} {} failed", exchange.method(), exchange.path(), e);
                 try {

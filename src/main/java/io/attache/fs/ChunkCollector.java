@@ -5,6 +5,7 @@ import io.attache.meta.DeleteQueue;
 import io.attache.meta.Blobs;
 import io.attache.store.ChunkStore;
 import io.attache.store.Locator;
+import io.attache.store.StagingStore;
 import io.attache.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,21 +34,36 @@ public final class ChunkCollector {
     private final ChunkStore store;
     private final Clock clock;
     private final long graceMillis;
+    private final String node;
+    private final String ownStaged;
 
+    /** The collector of a single node, which stages every staged blob there is. */
     public ChunkCollector(Database db, ChunkStore store, Clock clock, Duration grace) {
+        this(db, store, clock, grace, null);
+    }
+
+    /**
+     * @param node this node's id in a cluster, or null on a single node: the staged blobs of
+     *             other nodes are theirs to delete, and so are their interrupted writes
+     */
+    public ChunkCollector(Database db, ChunkStore store, Clock clock, Duration grace, String node) {
         this.db = db;
         this.store = store;
         this.clock = clock;
         this.graceMillis = grace.toMillis();
+        this.node = node;
+        this.ownStaged = StagingStore.ownPattern(node);
     }
 
     /**
      * Hands chunks of writes that never committed, recorded before {@code cutoffMillis}, to the
      * delete queue. At start-up the cutoff is the start time: no write of this process exists yet.
+     * In a cluster only this node's writes: the others' may be under way.
      */
     public int recoverAbandonedWrites(long cutoffMillis) throws SQLException {
         long now = clock.millis();
-        int n = db.write(c -> Blobs.abandonOlderThan(c, cutoffMillis, now));
+        int n = db.write(c -> node == null ? Blobs.abandonOlderThan(c, cutoffMillis, now)
+                : Blobs.abandonOf(c, node, cutoffMillis, now));
         if (n > 0) {
             log.info("Queued {} chunks of interrupted uploads for deletion", n);
         }
@@ -91,7 +107,7 @@ public final class ChunkCollector {
         int deleted = 0;
         for (int batch = 0; batch < maxBatches; batch++) {
             long now = clock.millis();
-            List<DeleteQueue.Entry> due = db.read(c -> DeleteQueue.due(c, now, now - graceMillis, BATCH));
+            List<DeleteQueue.Entry> due = db.read(c -> DeleteQueue.due(c, now, now - graceMillis, ownStaged, BATCH));
             if (due.isEmpty()) {
                 break;
             }
@@ -105,7 +121,7 @@ public final class ChunkCollector {
         int deleted = 0;
         for (int batch = 0; batch < 100; batch++) {
             long now = clock.millis();
-            List<DeleteQueue.Entry> due = db.read(c -> DeleteQueue.dueStaged(c, now, BATCH));
+            List<DeleteQueue.Entry> due = db.read(c -> DeleteQueue.dueStaged(c, now, ownStaged, BATCH));
             if (due.isEmpty()) {
                 break;
             }

@@ -1,52 +1,64 @@
 package io.attache.meta;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * The metadata database: one SQLite file in WAL mode behind two HikariCP pools. All writes go
- * through a pool of one connection whose transactions begin IMMEDIATE, driven by one committer
- * thread that commits concurrent writes together, so writers queue in this process instead of
- * failing with SQLITE_BUSY, and another process (the CLI while the server runs) waits up to the
- * busy timeout. Reads use their own pool and see the last committed state.
+ * The metadata database, as the rest of Attaché sees it: transactions that read one consistent
+ * state, and write transactions that behave as if they ran one after another. Two engines give
+ * that: SQLite in the data directory (one node; writes serialized in this process, see
+ * {@link SqliteDatabase}) and PostgreSQL (several nodes; serializable transactions that are run
+ * again when they lose a race, see {@link PostgresDatabase}). Code above this class cannot tell
+ * them apart, which is the point: a check-then-insert in a write transaction is safe on both.
  */
-public final class Database implements AutoCloseable {
+public abstract class Database implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Database.class);
-    private static final int BUSY_TIMEOUT_MS = 10_000;
 
-    private final Path file;
-    private final HikariDataSource writer;
-    private final HikariDataSource readers;
-    private final GroupCommitter committer;
+    /** Where the database is and who connects; {@code password} may be null. */
+    public record Settings(String url, String user, String password, boolean durable) {
+        public Dialect dialect() {
+            return Dialect.of(url);
+        }
 
-    private Database(Path file, boolean durable, int readConnections) {
-        this.file = file;
-        this.writer = pool(file, "attache-write", 1, SQLiteConfig.TransactionMode.IMMEDIATE, durable);
-        this.readers = pool(file, "attache-read", readConnections, SQLiteConfig.TransactionMode.DEFERRED, durable);
-        this.committer = new GroupCommitter(writer, durable);
+        /** The URL without credentials, for messages. */
+        public String describe() {
+            return url.replaceAll("(?i)password=[^&]*", "password=***");
+        }
+
+        @Override
+        public String toString() {
+            return "Settings[" + describe() + ", user=" + user + "]";
+        }
     }
 
     /**
-     * Opens (creating if needed) the database and brings its schema up to date.
+     * Opens (creating if needed) an SQLite database file and brings its schema up to date.
      *
      * @param durable true for {@code synchronous=FULL}: a committed transaction survives a power
      *                loss, not only a crash of the process
      */
     public static Database open(Path file, boolean durable) throws SQLException {
-        Database db = new Database(file, durable, 4);
+        return migrated(new SqliteDatabase(file, durable, 4));
+    }
+
+    /** Opens the database of {@code settings} (SQLite or PostgreSQL) and brings its schema up to date. */
+    public static Database open(Settings settings) throws SQLException {
+        return switch (settings.dialect()) {
+            case SQLITE -> open(Path.of(settings.url().substring("jdbc:sqlite:".length())), settings.durable());
+            case POSTGRESQL -> migrated(new PostgresDatabase(settings));
+        };
+    }
+
+    private static Database migrated(Database db) throws SQLException {
         try {
             int applied = Migrations.migrate(db);
             if (applied > 0) {
-                log.info("Database {} migrated to schema version {}", file, Migrations.latestVersion());
+                log.info("Database {} migrated to schema version {}", db.describe(), Migrations.latestVersion());
             }
             return db;
         } catch (SQLException | RuntimeException e) {
@@ -55,48 +67,51 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    public Path file() {
-        return file;
-    }
+    public abstract Dialect dialect();
+
+    /** Where the database is, without credentials, for messages. */
+    public abstract String describe();
 
     /**
      * Runs {@code work} in one write transaction: committed when it returns, rolled back when it
-     * throws. Concurrent writes commit together (see {@link GroupCommitter}); {@code work} must
-     * not start another write.
+     * throws. {@code work} must not start another write, and must touch nothing but the database:
+     * it may run more than once (on PostgreSQL, a transaction that lost a race runs again).
      */
-    public <T> T write(Work<T> work) throws SQLException {
-        return committer.submit(work, false);
+    public abstract <T> T write(Work<T> work) throws SQLException;
+
+    /**
+     * Like {@link #write}, for writes that all change one user's rows (their usage and change
+     * counter): those never overlap, on any node, so they never make one another run again.
+     */
+    public <T> T write(long user, Work<T> work) throws SQLException {
+        return write(work);
     }
 
     /**
      * Like {@link #write}, but the commit is not flushed to disk at once: it survives a crash of the
      * process, and a power loss may drop it. For records that something else can rebuild.
      */
-    public <T> T writeRelaxed(Work<T> work) throws SQLException {
-        return committer.submit(work, true);
-    }
+    public abstract <T> T writeRelaxed(Work<T> work) throws SQLException;
 
     /** Runs {@code work} in one read transaction: it sees one consistent snapshot. */
-    public <T> T read(Work<T> work) throws SQLException {
-        return inTransaction(readers, work);
-    }
+    public abstract <T> T read(Work<T> work) throws SQLException;
 
     /**
-     * Writes a consistent copy of the whole database to {@code target} (SQLite's VACUUM INTO),
-     * while other connections go on reading and writing.
+     * Writes a consistent copy of the whole database to {@code target} as an SQLite file, while
+     * other connections go on reading and writing, if {@code condition} holds in the state it
+     * copies.
+     *
+     * @return false when the condition did not hold and nothing was written
      */
+    public abstract boolean snapshotTo(Path target, Work<Boolean> condition) throws SQLException;
+
+    /** As above, unconditionally. */
     public void snapshotTo(Path target) throws SQLException {
-        try (Connection c = readers.getConnection(); java.sql.PreparedStatement p = c.prepareStatement("VACUUM INTO ?")) {
-            p.setString(1, target.toAbsolutePath().toString());
-            p.execute();
-        }
+        snapshotTo(target, c -> true);
     }
 
-    private static <T> T inTransaction(HikariDataSource pool, Work<T> work) throws SQLException {
-        try (Connection c = pool.getConnection()) {
-            return inTransaction(StatementCache.wrap(c), work);
-        }
-    }
+    @Override
+    public abstract void close();
 
     static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
         c.setAutoCommit(false);
@@ -112,42 +127,12 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static void rollbackQuietly(Connection c, Throwable cause) {
+    static void rollbackQuietly(Connection c, Throwable cause) {
         try {
             c.rollback();
         } catch (SQLException e) {
             cause.addSuppressed(e);
         }
-    }
-
-    private static HikariDataSource pool(Path file, String name, int size,
-                                         SQLiteConfig.TransactionMode mode, boolean durable) {
-        SQLiteConfig sqlite = new SQLiteConfig();
-        sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        sqlite.setSynchronous(durable ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
-        sqlite.enforceForeignKeys(true);
-        sqlite.setBusyTimeout(BUSY_TIMEOUT_MS);
-        sqlite.setTransactionMode(mode);
-        SQLiteDataSource source = new SQLiteDataSource(sqlite);
-        source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-
-        HikariConfig config = new HikariConfig();
-        config.setPoolName(name);
-        config.setDataSource(source);
-        config.setMaximumPoolSize(size);
-        config.setMinimumIdle(1);
-        config.setConnectionTimeout(30_000);
-        // SQLite connections do not go stale; keep them for the life of the server.
-        config.setMaxLifetime(0);
-        config.setIdleTimeout(0);
-        return new HikariDataSource(config);
-    }
-
-    @Override
-    public void close() {
-        committer.close();
-        readers.close();
-        writer.close();
     }
 
     /** Work in a transaction. */

@@ -14,8 +14,10 @@ public final class DeleteQueue {
     public record Entry(long id, String locator, int attempts) {
     }
 
+    /** Staged blobs of other nodes are theirs to delete: only their staging area holds them. */
     static final String DUE = "SELECT id, locator, attempts FROM delete_queue "
-            + "WHERE next_attempt_at <= ? AND enqueued_at <= ? AND held = 0 ORDER BY next_attempt_at, id LIMIT ?";
+            + "WHERE next_attempt_at <= ? AND enqueued_at <= ? AND held = 0 "
+            + "AND (locator NOT LIKE 'staged:%' OR locator LIKE ?) ORDER BY next_attempt_at, id LIMIT ?";
     static final String REFERENCED = "SELECT 1 FROM pack WHERE locator = ?";
 
     private DeleteQueue() {
@@ -57,12 +59,13 @@ public final class DeleteQueue {
      * second bound is the grace period that lets reads which started before a file was replaced or
      * deleted finish with the chunks they resolved.
      */
-    public static List<Entry> due(Connection c, long now, long queuedBefore, int limit) throws SQLException {
+    public static List<Entry> due(Connection c, long now, long queuedBefore, String ownStaged, int limit) throws SQLException {
         List<Entry> out = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement(DUE)) {
             p.setLong(1, now);
             p.setLong(2, queuedBefore);
-            p.setInt(3, limit);
+            p.setString(3, ownStaged);
+            p.setInt(4, limit);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
                     out.add(new Entry(r.getLong(1), r.getString(2), r.getInt(3)));
@@ -72,13 +75,17 @@ public final class DeleteQueue {
         return out;
     }
 
-    /** Due deletions of staged blobs: no grace, the uploader frees staging with them at once. */
-    public static List<Entry> dueStaged(Connection c, long now, int limit) throws SQLException {
+    /**
+     * Due deletions of the blobs this node staged, whose locators match the LIKE pattern
+     * {@code ownStaged}: no grace, the uploader frees staging with them at once.
+     */
+    public static List<Entry> dueStaged(Connection c, long now, String ownStaged, int limit) throws SQLException {
         List<Entry> out = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement("SELECT id, locator, attempts FROM delete_queue "
-                + "WHERE next_attempt_at <= ? AND enqueued_at = 0 AND locator LIKE 'staged:%' ORDER BY id LIMIT ?")) {
+                + "WHERE next_attempt_at <= ? AND enqueued_at = 0 AND locator LIKE ? ORDER BY id LIMIT ?")) {
             p.setLong(1, now);
-            p.setInt(2, limit);
+            p.setString(2, ownStaged);
+            p.setInt(3, limit);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
                     out.add(new Entry(r.getLong(1), r.getString(2), r.getInt(3)));

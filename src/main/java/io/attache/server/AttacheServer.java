@@ -3,6 +3,7 @@ package io.attache.server;
 import io.attache.config.Values;
 import io.attache.dav.DavEngine;
 import io.attache.fs.FileService;
+import io.attache.fs.StagedBlobs;
 import io.attache.fs.UserService;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -55,8 +56,10 @@ public final class AttacheServer implements AutoCloseable {
 
     private final Server server;
     private final HttpConfiguration http;
+    private final ClusterHandler cluster;
     private ServerConnector plain;
     private ServerConnector secure;
+    private ServerConnector clusterConnector;
 
     public AttacheServer(DavEngine engine, FileService files, UserService users) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
@@ -73,7 +76,8 @@ public final class AttacheServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
         context.addServlet(new ServletHolder("attache", new DavServlet(engine, files, users)), "/*");
-        server.setHandler(context);
+        cluster = new ClusterHandler(context);
+        server.setHandler(cluster);
         server.setErrorHandler(new PlainErrorHandler());
         server.setStopTimeout(10_000);
     }
@@ -96,6 +100,18 @@ public final class AttacheServer implements AutoCloseable {
         https.addCustomizer(new SecureRequestCustomizer(false));
         secure = connector(listen, new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(https));
         return this;
+    }
+
+    /** Serves this node's staged blobs to the other nodes of its cluster on {@code listen} (see {@link ClusterHandler}). */
+    public AttacheServer cluster(Values.Listen listen, StagedBlobs blobs) {
+        clusterConnector = connector(listen, new HttpConnectionFactory(new HttpConfiguration()));
+        cluster.serve(clusterConnector, blobs);
+        return this;
+    }
+
+    /** The cluster listener's port actually bound, or -1 without one. */
+    public int clusterPort() {
+        return clusterConnector == null ? -1 : clusterConnector.getLocalPort();
     }
 
     private ServerConnector connector(Values.Listen listen, org.eclipse.jetty.server.ConnectionFactory... factories) {
