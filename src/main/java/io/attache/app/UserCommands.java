@@ -20,7 +20,7 @@ import java.util.Arrays;
 
 /**
  * {@code attache user ...}: account management straight on the database, so it works while the
- * server runs (SQLite's busy timeout serialises the two processes' writes).
+ * server runs (SQLite's busy timeout serialises the two processes' writes; PostgreSQL serves both).
  */
 final class UserCommands {
 
@@ -43,7 +43,7 @@ final class UserCommands {
         String action = args.positional.get(1);
         checkUsage(action, args);
         DataDirectory.create(config.dataDir());
-        try (Database db = Database.open(config.databaseFile(), config.durableCommits())) {
+        try (Database db = Attache.openDatabase(config)) {
             UserService users = new UserService(db, Clock.systemUTC());
             return switch (action) {
                 case "add" -> add(users, args);

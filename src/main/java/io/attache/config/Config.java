@@ -351,6 +351,15 @@ public record Config(
         return d;
     }
 
+    /** This configuration with its metadata elsewhere (a restore goes through an SQLite file first). */
+    public Config withMetadata(Metadata other) {
+        return new Config(dataDir, listen, tlsListen, tlsKeystore, tlsKeystorePassword, store, localStoreDir, chunkSize,
+                uploadConcurrency, uploadBuffers, readAhead, keyFile, passphrase, logLevel, durableCommits, gcGrace,
+                gcInterval, maxXmlBody, propfindInfinityLimit, lockDefaultTimeout, lockMaxTimeout, dropMacMetadata,
+                trashRetention, backupInterval, backupKeep, cacheSize, cacheDir, storeRetryTime, packing, other, cluster,
+                discord);
+    }
+
     /** The SQLite database file; on PostgreSQL, where a copy or a restore is put first. */
     public Path databaseFile() {
         return metadata.postgres() ? dataDir.resolve("attache.db") : Path.of(metadata.url().substring("jdbc:sqlite:".length()));
