@@ -214,7 +214,9 @@ public final class Attache implements AutoCloseable {
      */
     public AttacheServer serve() throws Exception {
         lockDataDirectory();
-        member.join(null);
+        Path incarnation = config.dataDir().resolve("node-incarnation");
+        member.join(Files.exists(incarnation) ? Files.readString(incarnation, StandardCharsets.US_ASCII).strip() : null);
+        Files.writeString(incarnation, member.incarnation() + "\n", StandardCharsets.US_ASCII);
         Thread warmUp = new Thread(() -> SegmentCipher.warmUp(20_000), "attache-warm-up");
         warmUp.setDaemon(true);
         warmUp.setPriority(Thread.MIN_PRIORITY);
@@ -392,7 +394,7 @@ public final class Attache implements AutoCloseable {
         });
         if (recorded.isPresent() && !key.hasKeyId(recorded.get())) {
             throw new IllegalStateException("the master key (" + (config.passphrase() != null ? "passphrase" : config.keyFile())
-                    + ") is not the key of " + config.databaseFile() + ": expected key id " + recorded.get()
+                    + ") is not the key of " + db.describe() + ": expected key id " + recorded.get()
                     + ", got " + key.keyId());
         }
     }

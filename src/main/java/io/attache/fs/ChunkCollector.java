@@ -104,14 +104,14 @@ public final class ChunkCollector {
      * @return chunks deleted
      */
     public int drain(int maxBatches) throws SQLException {
-        int deleted = 0;
+        int deleted = settleInDoubt();
         for (int batch = 0; batch < maxBatches; batch++) {
             long now = clock.millis();
             List<DeleteQueue.Entry> due = db.read(c -> DeleteQueue.due(c, now, now - graceMillis, ownStaged, BATCH));
             if (due.isEmpty()) {
                 break;
             }
-            deleted += deleteBatch(due);
+            deleted += deleteBatch(due, true);
         }
         return deleted;
     }
@@ -125,12 +125,53 @@ public final class ChunkCollector {
             if (due.isEmpty()) {
                 break;
             }
-            deleted += deleteBatch(due);
+            // Files of this node's own staging area: deleting one twice costs nothing.
+            deleted += deleteBatch(due, false);
         }
         return deleted;
     }
 
-    private int deleteBatch(List<DeleteQueue.Entry> due) throws SQLException {
+    /**
+     * Entries the last collector was deleting when it died (a node killed, or this one crashed):
+     * what the store no longer has was deleted already and is only forgotten now; the rest
+     * becomes ordinary entries again. So a takeover deletes nothing twice.
+     *
+     * @return entries found deleted already
+     */
+    private int settleInDoubt() throws SQLException {
+        int settled = 0;
+        for (DeleteQueue.Entry entry : db.read(c -> DeleteQueue.inDoubt(c, ownStaged, Integer.MAX_VALUE))) {
+            boolean gone = isGone(entry.locator());
+            db.write(c -> {
+                if (gone) {
+                    DeleteQueue.remove(c, entry.id());
+                } else {
+                    DeleteQueue.unclaim(c, entry.id());
+                }
+                return null;
+            });
+            settled += gone ? 1 : 0;
+        }
+        if (settled > 0) {
+            log.info("{} queued deletions were done by a collector that stopped before recording them", settled);
+        }
+        return settled;
+    }
+
+    /** True when the store says the object is not there; a store that cannot say keeps it queued. */
+    private boolean isGone(String locator) {
+        try {
+            store.stat(new Locator(locator));
+            return false;
+        } catch (StoreException.NotFound e) {
+            return true;
+        } catch (StoreException e) {
+            return false;
+        }
+    }
+
+    /** @param mark record the batch as under way first (see {@link #settleInDoubt}) */
+    private int deleteBatch(List<DeleteQueue.Entry> due, boolean mark) throws SQLException {
         List<DeleteQueue.Entry> deletable = new ArrayList<>();
         List<Locator> locators = new ArrayList<>();
         for (DeleteQueue.Entry entry : due) {
@@ -148,6 +189,12 @@ public final class ChunkCollector {
         }
         if (deletable.isEmpty()) {
             return 0;
+        }
+        if (mark) {
+            db.write(c -> {
+                DeleteQueue.claim(c, deletable, node == null ? "single" : node);
+                return null;
+            });
         }
         try {
             store.deleteAll(locators);

@@ -34,7 +34,6 @@ public final class ClusterMember implements AutoCloseable {
     private final String id;
     private final String incarnation;
     private final long timeoutMillis;
-    private volatile String url;
     private volatile long lastHeartbeat;
     private volatile boolean usurped;
     private Thread heartbeats;
@@ -54,20 +53,28 @@ public final class ClusterMember implements AutoCloseable {
         return id;
     }
 
+    /** A random name for this process's life as the node, recorded where the node keeps its data. */
+    public String incarnation() {
+        return incarnation;
+    }
+
     /**
-     * Joins the cluster: records this node, reachable at {@code url} (or not, when null), and
-     * starts its heartbeat. Refused when a live process already runs as this node: two servers
-     * on copies of one data directory would share one staging area's name.
+     * Joins the cluster: records this node and starts its heartbeat. Refused when a live process
+     * that is not this data directory's last one runs as this node: two servers on copies of one
+     * data directory would share one staging area's name. A node that crashed and comes back at
+     * once finds its own last incarnation there, and goes on.
+     *
+     * @param previous the incarnation this data directory last joined as, or null
      */
-    public synchronized void join(String url) throws SQLException {
-        this.url = url;
+    public synchronized void join(String previous) throws SQLException {
         long now = clock.millis();
         Optional<Cluster.Member> before = db.write(c -> {
             Optional<Cluster.Member> existing = Cluster.member(c, id);
-            if (existing.isPresent() && existing.get().aliveAt(now, timeoutMillis)) {
+            if (existing.isPresent() && existing.get().aliveAt(now, timeoutMillis)
+                    && !existing.get().incarnation().equals(previous)) {
                 return existing;
             }
-            Cluster.register(c, id, url, incarnation, now);
+            Cluster.register(c, id, null, incarnation, now);
             return Optional.empty();
         });
         if (before.isPresent()) {
@@ -84,7 +91,6 @@ public final class ClusterMember implements AutoCloseable {
 
     /** Records where the other nodes reach this node's cluster listener, once it is bound. */
     public void advertise(String url) throws SQLException {
-        this.url = url;
         db.write(c -> {
             Cluster.advertise(c, id, incarnation, url);
             return null;

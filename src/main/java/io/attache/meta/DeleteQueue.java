@@ -95,6 +95,46 @@ public final class DeleteQueue {
         return out;
     }
 
+    /** Marks {@code entries} as being deleted by {@code node} now (see {@link #inDoubt}). */
+    public static void claim(Connection c, List<Entry> entries, String node) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE delete_queue SET claimed_by = ? WHERE id = ?")) {
+            for (Entry e : entries) {
+                p.setString(1, node);
+                p.setLong(2, e.id());
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+    }
+
+    /**
+     * Entries a collector marked and never finished: it died between asking the store to delete
+     * them and recording that it had. Only one collector runs at a time, so when one starts,
+     * every marked entry is such a one.
+     */
+    public static List<Entry> inDoubt(Connection c, String ownStaged, int limit) throws SQLException {
+        List<Entry> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT id, locator, attempts FROM delete_queue "
+                + "WHERE claimed_by IS NOT NULL AND (locator NOT LIKE 'staged:%' OR locator LIKE ?) ORDER BY id LIMIT ?")) {
+            p.setString(1, ownStaged);
+            p.setInt(2, limit);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Entry(r.getLong(1), r.getString(2), r.getInt(3)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The entry is an ordinary one again: its object is still in the store. */
+    public static void unclaim(Connection c, long id) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE delete_queue SET claimed_by = NULL WHERE id = ?")) {
+            p.setLong(1, id);
+            p.executeUpdate();
+        }
+    }
+
     public static void remove(Connection c, long id) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("DELETE FROM delete_queue WHERE id = ?")) {
             p.setLong(1, id);
@@ -104,7 +144,7 @@ public final class DeleteQueue {
 
     public static void retryLater(Connection c, long id, long nextAttemptAt, String error) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("UPDATE delete_queue SET attempts = attempts + 1, "
-                + "next_attempt_at = ?, last_error = ? WHERE id = ?")) {
+                + "next_attempt_at = ?, last_error = ?, claimed_by = NULL WHERE id = ?")) {
             p.setLong(1, nextAttemptAt);
             p.setString(2, error);
             p.setLong(3, id);

@@ -23,3 +23,8 @@ CREATE TABLE cluster_job (
 -- Which node's write recorded a pending blob: a node that starts gives up its own interrupted
 -- writes, and the writes of a node that died are given up by another. NULL: recorded before.
 ALTER TABLE pending_blob ADD COLUMN node_id TEXT;
+
+-- The node deleting a queued object from the store right now. An entry still marked when a
+-- collector starts was being deleted by a node that died: the object may be gone already, so
+-- the next collector asks the store first and deletes nothing twice.
+ALTER TABLE delete_queue ADD COLUMN claimed_by TEXT;
