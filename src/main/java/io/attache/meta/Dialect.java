@@ -68,6 +68,15 @@ public enum Dialect {
 
         @Override
         void identityFollowsCopiedRows(Connection c, String table) throws SQLException {
+            try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM information_schema.columns WHERE "
+                    + "table_schema = current_schema() AND table_name = ? AND column_name = 'id' AND is_identity = 'YES'")) {
+                p.setString(1, table);
+                try (ResultSet r = p.executeQuery()) {
+                    if (!r.next()) {
+                        return;
+                    }
+                }
+            }
             try (PreparedStatement p = c.prepareStatement("SELECT setval(pg_get_serial_sequence(?, 'id'), "
                     + "COALESCE((SELECT MAX(id) FROM " + quote(table) + "), 0) + 1, false)")) {
                 p.setString(1, table);
