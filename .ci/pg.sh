@@ -2,8 +2,8 @@
 # A throw-away PostgreSQL cluster for the tests and the cluster benchmark: initdb in a temporary
 # directory, its own port on 127.0.0.1, no system service, trust authentication for one user.
 #
-#   eval "$(.ci/pg.sh start)"       # prints PG_DIR=... and ATTACHE_TEST_POSTGRES=jdbc:postgresql://...
-#   mvn -B verify -Dattache.test.postgres="$ATTACHE_TEST_POSTGRES"
+#   eval "$(.ci/pg.sh start)"       # exports PG_DIR, PG_PORT and ATTACHE_TEST_POSTGRES=jdbc:postgresql://...
+#   mvn -B verify                   # the tests read ATTACHE_TEST_POSTGRES (or -Dattache.test.postgres=...)
 #   .ci/pg.sh stop "$PG_DIR"        # stops it and removes the directory
 #
 # start --durable keeps PostgreSQL's default fsync settings (for benchmarks); without it the
@@ -54,9 +54,9 @@ case "${1:-}" in
     fi
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$options" start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
-    echo "PG_DIR=$dir"
-    echo "PG_PORT=$port"
-    echo "ATTACHE_TEST_POSTGRES=jdbc:postgresql://127.0.0.1:$port/postgres?user=attache"
+    echo "export PG_DIR=$dir"
+    echo "export PG_PORT=$port"
+    echo "export ATTACHE_TEST_POSTGRES=jdbc:postgresql://127.0.0.1:$port/postgres?user=attache"
     ;;
   stop)
     dir="${2:?usage: pg.sh stop DIR}"
