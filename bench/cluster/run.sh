@@ -7,8 +7,9 @@
 #
 # The nodes share one local store folder and one key, each has its own data directory, and the
 # load (ClusterBench.java) spreads its clients round-robin over the nodes and over BENCH_USERS
-# users. PostgreSQL keeps its default durability (fsync on). Every process it starts is stopped
-# on exit. What the figures mean and what limits a cluster: README, "Several nodes on PostgreSQL".
+# users. PostgreSQL keeps its default durability (fsync on). The last row counts PostgreSQL's
+# commits (reads included) and the nodes' write batches, and how long nodes waited for their turn
+# (summed over nodes). Every process it starts is stopped on exit. What the figures mean and what limits a cluster: README, "Several nodes on PostgreSQL".
 #
 # Knobs: BENCH_NODES=3 BENCH_USERS=8 BENCH_CLIENTS=16 BENCH_SECONDS=15 BENCH_XMX=256m BENCH_KEEP=1 (keep logs)
 set -euo pipefail
@@ -99,9 +100,9 @@ for n in $(seq 1 "$NODES"); do
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
     PIDS=()
-    retries=$(grep -ho "write transactions, [0-9]* runs again" "$run"/node*.log | awk '{s += $3} END {print s + 0}')
-    writes=$(grep -ho "[0-9]* write transactions, [0-9]* runs again" "$run"/node*.log | awk '{s += $1} END {print s + 0}')
-    RESULT[$n.tx]="$((c1 - c0)) commits; $writes writes, $retries run again"
+    batches=$(grep -ho "[0-9]* batches of write transactions" "$run"/node*.log | awk '{s += $1} END {print s + 0}')
+    waited=$(grep -ho "transactions; [0-9]* ms waiting" "$run"/node*.log | awk '{s += $2} END {print s + 0}')
+    RESULT[$n.tx]="$((c1 - c0)) commits; $batches write batches, $((waited / 1000)) s waiting for a turn"
     unset ATTACHE_DATABASE_URL ATTACHE_LOCAL_STORE_DIR ATTACHE_KEY_FILE ATTACHE_CLUSTER_SECRET
 done
 

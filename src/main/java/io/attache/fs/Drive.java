@@ -124,7 +124,7 @@ public final class Drive {
 
     public Entry mkdir(DavPath path) throws FsException {
         long now = fs.now();
-        return fs.write(userId, c -> {
+        return fs.write(c -> {
             if (path.isRoot()) {
                 throw new FsException.AlreadyExists("the root exists");
             }
@@ -186,7 +186,7 @@ public final class Drive {
                 throw new FsException.BadRequest("the body does not have the " + mismatches + " that OC-Checksum announces; "
                         + "received " + content.size() + " bytes with " + checksums);
             }
-            WriteResult result = fs.write(userId, c -> commit(c, path, content, new Stored(type, modified, checksums), now,
+            WriteResult result = fs.write(c -> commit(c, path, content, new Stored(type, modified, checksums), now,
                     upload.onlyIf()));
             fs.committed();
             return result;
@@ -268,7 +268,7 @@ public final class Drive {
     /** Deletes a file, or a folder with everything in it: into the trash when it is enabled. */
     public void delete(DavPath path) throws FsException {
         long now = fs.now();
-        fs.write(userId, c -> {
+        fs.write(c -> {
             Node node = resolve(c, path).orElseThrow(() -> notFound(path));
             if (node.isRoot()) {
                 throw new FsException.Forbidden("the root folder cannot be deleted");
@@ -292,7 +292,7 @@ public final class Drive {
      */
     public boolean copy(DavPath from, DavPath to, boolean recursive, boolean overwrite) throws FsException {
         long now = fs.now();
-        return fs.write(userId, c -> {
+        return fs.write(c -> {
             Node source = resolve(c, from).orElseThrow(() -> notFound(from));
             checkDistinct(from, to);
             Node parent = parentFolder(c, to);
@@ -313,7 +313,7 @@ public final class Drive {
     /** Moves (renames) a file or folder. */
     public boolean move(DavPath from, DavPath to, boolean overwrite) throws FsException {
         long now = fs.now();
-        return fs.write(userId, c -> {
+        return fs.write(c -> {
             Node source = resolve(c, from).orElseThrow(() -> notFound(from));
             if (source.isRoot()) {
                 throw new FsException.Forbidden("the root folder cannot be moved");
@@ -343,7 +343,7 @@ public final class Drive {
 
     /** Applies a property patch in document order, all or nothing. */
     public void patch(DavPath path, PropertyPatch patch) throws FsException {
-        fs.write(userId, c -> {
+        fs.write(c -> {
             Node node = resolve(c, path).orElseThrow(() -> notFound(path));
             locks.requireForResource(c, path, fs.now());
             for (PropertyPatch.Operation op : patch.operations()) {

@@ -70,7 +70,7 @@ public final class DriveLocks {
     public LockResult lock(DavPath path, LockRequest request) throws FsException {
         long now = fs.now();
         Content empty = fs.writer().empty();
-        return fs.write(userId, c -> {
+        return fs.write(c -> {
             Locks.purgeExpired(c, now);
             Optional<Node> node = drive.resolve(c, path);
             boolean created = node.isEmpty();
@@ -99,7 +99,7 @@ public final class DriveLocks {
      */
     public LockInfo refresh(DavPath path, long timeoutSeconds) throws FsException {
         long now = fs.now();
-        return fs.write(userId, c -> {
+        return fs.write(c -> {
             for (LockRecord lock : locks.covering(c, path, now)) {
                 if (locks.submitted(lock.token())) {
                     long expires = now + timeoutSeconds * 1000;
@@ -119,7 +119,7 @@ public final class DriveLocks {
      */
     public void unlock(DavPath path, String token) throws FsException {
         long now = fs.now();
-        fs.write(userId, c -> {
+        fs.write(c -> {
             for (LockRecord lock : locks.covering(c, path, now)) {
                 if (lock.token().equals(token)) {
                     Locks.delete(c, token);

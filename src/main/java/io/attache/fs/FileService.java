@@ -135,17 +135,8 @@ public final class FileService {
         return inTransaction(db, work, true);
     }
 
-    /** A write that changes the tree of {@code user} (see {@link Database#write(long, Database.Work)}). */
-    <T> T write(long user, Work<T> work) throws FsException {
-        return inTransaction(db, work, true, user);
-    }
-
     /** Runs {@code work} in a transaction of {@code db}; a refusal rolls it back and comes out as itself. */
     static <T> T inTransaction(Database db, Work<T> work, boolean write) throws FsException {
-        return inTransaction(db, work, write, null);
-    }
-
-    private static <T> T inTransaction(Database db, Work<T> work, boolean write, Long user) throws FsException {
         Database.Work<T> sql = c -> {
             try {
                 return work.run(c);
@@ -154,7 +145,7 @@ public final class FileService {
             }
         };
         try {
-            return !write ? db.read(sql) : user == null ? db.write(sql) : db.write(user, sql);
+            return write ? db.write(sql) : db.read(sql);
         } catch (Abort abort) {
             throw abort.reason;
         } catch (SQLException e) {

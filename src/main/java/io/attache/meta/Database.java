@@ -9,11 +9,10 @@ import java.sql.SQLException;
 
 /**
  * The metadata database, as the rest of Attaché sees it: transactions that read one consistent
- * state, and write transactions that behave as if they ran one after another. Two engines give
- * that: SQLite in the data directory (one node; writes serialized in this process, see
- * {@link SqliteDatabase}) and PostgreSQL (several nodes; serializable transactions that are run
- * again when they lose a race, see {@link PostgresDatabase}). Code above this class cannot tell
- * them apart, which is the point: a check-then-insert in a write transaction is safe on both.
+ * state, and write transactions that run one after another. Two engines give that: SQLite in the
+ * data directory (one node, see {@link SqliteDatabase}) and PostgreSQL (several nodes taking
+ * turns, see {@link PostgresDatabase}). Code above this class cannot tell them apart, which is
+ * the point: a check-then-insert in a write transaction is safe on both.
  */
 public abstract class Database implements AutoCloseable {
 
@@ -50,11 +49,15 @@ public abstract class Database implements AutoCloseable {
     public static Database open(Settings settings) throws SQLException {
         return switch (settings.dialect()) {
             case SQLITE -> open(Path.of(settings.url().substring("jdbc:sqlite:".length())), settings.durable());
-            case POSTGRESQL -> migrated(new PostgresDatabase(settings));
+            case POSTGRESQL -> {
+                PostgresDatabase db = new PostgresDatabase(settings);
+                migrated(db).checkCollation();
+                yield db;
+            }
         };
     }
 
-    private static Database migrated(Database db) throws SQLException {
+    private static <D extends Database> D migrated(D db) throws SQLException {
         try {
             int applied = Migrations.migrate(db);
             if (applied > 0) {
@@ -74,18 +77,10 @@ public abstract class Database implements AutoCloseable {
 
     /**
      * Runs {@code work} in one write transaction: committed when it returns, rolled back when it
-     * throws. {@code work} must not start another write, and must touch nothing but the database:
-     * it may run more than once (on PostgreSQL, a transaction that lost a race runs again).
+     * throws. Write transactions run one at a time, here and on every other node of the database,
+     * and concurrent ones commit together. {@code work} must not start another write.
      */
     public abstract <T> T write(Work<T> work) throws SQLException;
-
-    /**
-     * Like {@link #write}, for writes that all change one user's rows (their usage and change
-     * counter): those never overlap, on any node, so they never make one another run again.
-     */
-    public <T> T write(long user, Work<T> work) throws SQLException {
-        return write(work);
-    }
 
     /**
      * Like {@link #write}, but the commit is not flushed to disk at once: it survives a crash of the

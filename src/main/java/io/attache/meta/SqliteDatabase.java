@@ -30,7 +30,32 @@ final class SqliteDatabase extends Database {
         this.file = file;
         this.writer = pool(file, "attache-write", 1, SQLiteConfig.TransactionMode.IMMEDIATE, durable);
         this.readers = pool(file, "attache-read", readConnections, SQLiteConfig.TransactionMode.DEFERRED, durable);
-        this.committer = new GroupCommitter(writer, durable);
+        this.committer = new GroupCommitter(writer, durable, new GroupCommitter.Batch() {
+            @Override
+            public void before(Connection c, boolean relaxed) throws SQLException {
+                if (relaxed) {
+                    pragma(c, "PRAGMA synchronous = NORMAL");
+                }
+            }
+
+            @Override
+            public void after(Connection c, boolean relaxed) {
+                if (relaxed) {
+                    try {
+                        pragma(c, "PRAGMA synchronous = FULL");
+                    } catch (SQLException e) {
+                        // The next durable batch would flush less than asked: drop the connection.
+                        writer.evictConnection(c);
+                    }
+                }
+            }
+        });
+    }
+
+    private static void pragma(Connection c, String sql) throws SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     @Override

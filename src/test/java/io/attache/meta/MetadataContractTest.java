@@ -132,7 +132,7 @@ class MetadataContractTest {
                 List<Callable<Boolean>> racers = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
                     Database node = i % 2 == 0 ? a : b;
-                    racers.add(() -> node.write(ids[0], c -> {
+                    racers.add(() -> node.write(c -> {
                         if (Nodes.child(c, ids[1], name).isPresent()) {
                             return false;
                         }
@@ -149,11 +149,7 @@ class MetadataContractTest {
         }
     }
 
-    /**
-     * Read-modify-write of one counter from two nodes loses no update, with or without the user's
-     * queue, and none fails: on PostgreSQL, a transaction that keeps losing to the others runs
-     * alone in the end.
-     */
+    /** Read-modify-write of one counter from two nodes loses no update, and none fails. */
     @Test
     void concurrentUpdatesOfOneRowLoseNothing() throws Exception {
         Map<String, String> settings = database.settings(dir, Map.of());
@@ -164,23 +160,61 @@ class MetadataContractTest {
             List<Callable<Void>> writers = new ArrayList<>();
             for (int i = 0; i < 120; i++) {
                 Database node = i % 2 == 0 ? a : b;
-                boolean queued = i % 4 < 2;
-                writers.add(() -> {
-                    Database.Work<Void> work = c -> {
-                        long used = Users.byId(c, user).orElseThrow().usedBytes();
-                        try (Statement s = c.createStatement()) {
-                            s.executeUpdate("UPDATE app_user SET used_bytes = " + (used + 1) + " WHERE id = " + user);
-                        }
-                        return null;
-                    };
-                    return queued ? node.write(user, work) : node.write(work);
-                });
+                writers.add(() -> node.write(c -> {
+                    long used = Users.byId(c, user).orElseThrow().usedBytes();
+                    try (Statement s = c.createStatement()) {
+                        s.executeUpdate("UPDATE app_user SET used_bytes = " + (used + 1) + " WHERE id = " + user);
+                    }
+                    return null;
+                }));
             }
             for (Future<Void> f : all(writers)) {
                 f.get(120, TimeUnit.SECONDS);
             }
             long used = b.read(c -> Users.byId(c, user).orElseThrow().usedBytes());
             assertEquals(120, used);
+        }
+    }
+
+    /**
+     * Write transactions of two nodes take turns: while one is open on node A, one of node B waits,
+     * and then sees what A committed.
+     */
+    @Test
+    void writesOfTwoNodesTakeTurns() throws Exception {
+        Map<String, String> settings = database.settings(dir, Map.of());
+        String url = settings.getOrDefault("database-url", "jdbc:sqlite:" + dir.resolve("turns.db"));
+        try (Database a = Database.open(new Database.Settings(url, null, null, false));
+             Database b = Database.open(new Database.Settings(url, null, null, false))) {
+            CountDownLatch open = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<Long> first = pool.submit(() -> a.write(c -> {
+                    long id = Users.insert(c, "first", "hash", null, 1).id();
+                    open.countDown();
+                    await(release);
+                    return id;
+                }));
+                assertTrue(open.await(30, TimeUnit.SECONDS));
+                Future<Boolean> second = pool.submit(() -> b.write(c -> Users.byName(c, "first").isPresent()));
+                Thread.sleep(500);
+                assertFalse(second.isDone(), "B's write waits while A's is open");
+                release.countDown();
+                first.get(30, TimeUnit.SECONDS);
+                assertTrue(second.get(30, TimeUnit.SECONDS), "and then sees what A committed");
+            } finally {
+                release.countDown();
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private static void await(CountDownLatch latch) throws SQLException {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            throw new SQLException(e);
         }
     }
 
