@@ -415,7 +415,7 @@ public final class Attache implements AutoCloseable {
     static BackupPointer.Snapshot restoreFromStore(Config config, boolean force) throws Exception {
         DataDirectory.create(config.dataDir());
         if (clustered(config)) {
-            return restoreIntoPostgres(config);
+            return DatabaseCommands.restoreIntoPostgres(config);
         }
         Path db = config.databaseFile();
         if (Files.exists(db)) {
@@ -449,34 +449,6 @@ public final class Attache implements AutoCloseable {
             } finally {
                 fetchers.shutdownNow();
             }
-        }
-    }
-
-    /**
-     * On PostgreSQL: the snapshot (an SQLite file, whichever engine it was taken from) is
-     * restored beside the data directory and copied into the configured database, which must be
-     * empty: a restore never mixes with what a database holds.
-     */
-    private static BackupPointer.Snapshot restoreIntoPostgres(Config config) throws Exception {
-        Path temp = config.dataDir().resolve("restore-" + System.currentTimeMillis() + ".db");
-        try (Database target = openDatabase(config)) {
-            java.util.List<String> used = target.read(c -> io.attache.meta.TableCopy.nonEmpty(c,
-                    io.attache.meta.TableCopy.NODE_LOCAL));
-            if (!used.isEmpty()) {
-                throw new IllegalStateException(target.describe() + " is not empty (rows in " + used + "); restore into "
-                        + "an empty database");
-            }
-            BackupPointer.Snapshot snapshot = restoreFromStore(
-                    config.withMetadata(new Config.Metadata("jdbc:sqlite:" + temp, null, null)), false);
-            try (Database restored = Database.open(temp, true)) {
-                DatabaseCommands.copyInto(restored, target);
-            }
-            log.info("Copied the restored snapshot into {}", target.describe());
-            return snapshot;
-        } finally {
-            Files.deleteIfExists(temp);
-            Files.deleteIfExists(temp.resolveSibling(temp.getFileName() + "-wal"));
-            Files.deleteIfExists(temp.resolveSibling(temp.getFileName() + "-shm"));
         }
     }
 

@@ -1,13 +1,18 @@
 package io.attache.app;
 
 import io.attache.config.Config;
+import io.attache.fs.BackupPointer;
 import io.attache.fs.Fsck;
 import io.attache.meta.Database;
 import io.attache.meta.Dialect;
 import io.attache.meta.Packs;
 import io.attache.meta.TableCopy;
 
+import org.slf4j.LoggerFactory;
+
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +21,8 @@ import java.util.Map;
  * {@code attache migrate-db --to URL}: moves a data directory's SQLite metadata into an empty
  * PostgreSQL database, so that the drive can be served by several nodes. The server is stopped;
  * every row is copied with its id in one transaction (all or nothing), and the copy must then
- * pass fsck. The chunk store is not touched: the nodes read the same store afterwards.
+ * pass fsck. The chunk store is not touched: the nodes read the same store afterwards. A restore
+ * from the store on PostgreSQL ends the same way.
  */
 final class DatabaseCommands {
 
@@ -80,5 +86,32 @@ final class DatabaseCommands {
                     + "an empty database, such as one just created with CREATE DATABASE");
         }
         return target.write(to -> source.read(from -> TableCopy.copy(from, to, target.dialect(), TableCopy.NODE_LOCAL)));
+    }
+
+    /**
+     * On PostgreSQL: the snapshot (an SQLite file, whichever engine it was taken from) is
+     * restored beside the data directory and copied into the configured database, which must be
+     * empty: a restore never mixes with what a database holds.
+     */
+    static BackupPointer.Snapshot restoreIntoPostgres(Config config) throws Exception {
+        Path temp = config.dataDir().resolve("restore-" + System.currentTimeMillis() + ".db");
+        try (Database target = Attache.openDatabase(config)) {
+            List<String> used = target.read(c -> TableCopy.nonEmpty(c, TableCopy.NODE_LOCAL));
+            if (!used.isEmpty()) {
+                throw new IllegalStateException(target.describe() + " is not empty (rows in " + used + "); restore into "
+                        + "an empty database");
+            }
+            BackupPointer.Snapshot snapshot = Attache.restoreFromStore(
+                    config.withMetadata(new Config.Metadata("jdbc:sqlite:" + temp, null, null)), false);
+            try (Database restored = Database.open(temp, true)) {
+                copyInto(restored, target);
+            }
+            LoggerFactory.getLogger(DatabaseCommands.class).info("Copied the restored snapshot into {}", target.describe());
+            return snapshot;
+        } finally {
+            Files.deleteIfExists(temp);
+            Files.deleteIfExists(temp.resolveSibling(temp.getFileName() + "-wal"));
+            Files.deleteIfExists(temp.resolveSibling(temp.getFileName() + "-shm"));
+        }
     }
 }

@@ -181,7 +181,7 @@ class SyncHeadersTest {
         assertArrayEquals(bytes("old content"), send("GET " + base + "/kept HTTP/1.1", null).body());
         assertEquals(queued + 2 * 4, server.attache().db.read(DeleteQueue::size), "both uploads' 4 chunks go to the delete queue");
         assertEquals(0L, (long) server.attache().db.read(c -> {
-            try (ResultSet r = c.createStatement().executeQuery("SELECT COUNT(*) FROM pending_chunk")) {
+            try (ResultSet r = c.createStatement().executeQuery("SELECT COUNT(*) FROM pending_blob")) {
                 r.next();
                 return r.getLong(1);
             }
