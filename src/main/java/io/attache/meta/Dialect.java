@@ -126,23 +126,6 @@ public enum Dialect {
     /** After rows were copied with their ids: new rows of {@code table} get ids above theirs. */
     abstract void identityFollowsCopiedRows(Connection c, String table) throws SQLException;
 
-    /**
-     * True when a failed transaction may simply run again: it lost a race with another one
-     * (serialization failure, deadlock) and left nothing behind. SQLite serializes writers itself.
-     */
-    public boolean isRetryable(SQLException e) {
-        if (this != POSTGRESQL) {
-            return false;
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().equals("40001") || sql.getSQLState().equals("40P01"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static void refuseUnportable(String statement) {
         Matcher lower = LOWER_TYPE.matcher(statement);
         if (lower.find()) {
