@@ -10,6 +10,7 @@ import io.attache.crypto.SegmentCipher;
 import io.attache.dav.DavEngine;
 import io.attache.dav.DavSettings;
 import io.attache.fs.ChunkCollector;
+import io.attache.fs.ClusterMember;
 import io.attache.fs.CommitGate;
 import io.attache.fs.FileService;
 import io.attache.fs.HealthCheck;
@@ -20,6 +21,7 @@ import io.attache.fs.MetadataBackup;
 import io.attache.fs.ResourceLimits;
 import io.attache.fs.Repacker;
 import io.attache.fs.ShareLinks;
+import io.attache.fs.StagedBlobs;
 import io.attache.fs.UploadQueue;
 import io.attache.fs.TrashBin;
 import io.attache.fs.UserService;
@@ -35,6 +37,8 @@ import io.attache.pipeline.RangeReader;
 import io.attache.server.AttacheServer;
 import io.attache.server.TlsKeys;
 import io.attache.store.ChunkStore;
+import io.attache.store.PeerSignature;
+import io.attache.store.PeerStagingStore;
 import io.attache.store.StagingStore;
 import io.attache.web.ErrorLog;
 import io.attache.web.WebApp;
@@ -96,6 +100,9 @@ public final class Attache implements AutoCloseable {
     public final Uploader uploader;
     public final StagingStore staging;
     public final Repacker repacker;
+    /** This node among the nodes that share the database (on SQLite, the only one). */
+    public final ClusterMember member;
+    private final PeerSignature peerSignature;
 
     /**
      * Backup chunks are not recorded in the database they back up: until the pointer names them
@@ -117,15 +124,26 @@ public final class Attache implements AutoCloseable {
      * @param onError told when an {@link Error} breaks one of the server's own threads
      */
     private Attache(Config config, Database db, MasterKey masterKey, ChunkStore base, StagingStore staging,
-                    PrometheusMeterRegistry metrics, Thread.UncaughtExceptionHandler onError) {
+                    PrometheusMeterRegistry metrics, Thread.UncaughtExceptionHandler onError, String nodeId) {
         this.config = config;
         this.metrics = metrics;
         this.housekeeper = new Housekeeper(onError);
         this.db = db;
         this.masterKey = masterKey;
-        this.store = staging != null ? staging : base;
         this.staging = staging;
         Clock clock = Clock.systemUTC();
+        this.member = new ClusterMember(db, clock, nodeId, config.cluster().nodeTimeout());
+        // In a cluster, blobs staged on another node are read from it (see PeerStagingStore).
+        String node = clustered(config) ? nodeId : null;
+        this.peerSignature = config.cluster().secret() == null ? null : new PeerSignature(config.cluster().secret(), clock);
+        ChunkStore local = staging != null ? staging : base;
+        this.store = node == null ? local : new PeerStagingStore(local, nodeId, peer -> {
+            try {
+                return member.urlOf(peer);
+            } catch (SQLException e) {
+                throw new io.attache.store.StoreException.Retryable("cannot look up node " + peer + ": " + e.getMessage(), e);
+            }
+        }, peerSignature);
         int chunkSize = chunkSize(config, base);
         long heap = Runtime.getRuntime().maxMemory();
         int uploadBuffers = config.uploadBuffers() != Config.AUTO_BUFFERS ? config.uploadBuffers()
@@ -133,10 +151,10 @@ public final class Attache implements AutoCloseable {
         BufferPool buffers = new BufferPool(ChunkFormat.cipherChunkSize(chunkSize), uploadBuffers, 120_000);
         this.uploaders = Executors.newFixedThreadPool(uploadBuffers, daemon("attache-upload"));
         this.fetchers = Executors.newFixedThreadPool(Math.max(2, uploadBuffers), daemon("attache-fetch"));
-        WriteJournal journal = new WriteJournal(db, clock);
-        this.collector = new ChunkCollector(db, store, clock, config.gcGrace());
+        WriteJournal journal = new WriteJournal(db, clock, nodeId);
+        this.collector = new ChunkCollector(db, store, clock, config.gcGrace(), node);
         this.uploader = staging == null ? null : new Uploader(db, staging, base, collector, clock,
-                ChunkFormat.cipherChunkSize(chunkSize), config.packing().linger(), config.uploadConcurrency());
+                ChunkFormat.cipherChunkSize(chunkSize), config.packing().linger(), config.uploadConcurrency(), node);
         ChunkWriter writer;
         if (config.packing().writeBack() == Config.WriteBack.ON) {
             this.packer = null;
@@ -190,14 +208,16 @@ public final class Attache implements AutoCloseable {
     private static Attache open(Config config, Thread.UncaughtExceptionHandler onError, UnaryOperator<ChunkStore> decorate)
             throws Exception {
         DataDirectory.create(config.dataDir());
-        Database db = Database.open(config.databaseFile(), config.durableCommits(), onError);
+        String nodeId = DataDirectory.nodeId(config.dataDir());
+        Database db = openDatabase(config, onError);
         try {
             MasterKey key = loadMasterKey(config);
             checkKey(db, key, config);
             PrometheusMeterRegistry metrics = Vitals.newRegistry();
             ChunkStore store = decorate.apply(openStore(config, metrics));
             try {
-                return new Attache(config, db, key, store, staging(config, store), metrics, onError);
+                return new Attache(config, db, key, store, staging(config, store, clustered(config) ? nodeId : null), metrics,
+                        onError, nodeId);
             } catch (Exception | Error e) {
                 store.close();
                 throw e;
@@ -208,12 +228,39 @@ public final class Attache implements AutoCloseable {
         }
     }
 
+    /** The configured metadata database: SQLite in the data directory, or a PostgreSQL server. */
+    static Database openDatabase(Config config) throws SQLException {
+        return openDatabase(config, FatalErrors.logOnly());
+    }
+
+    private static Database openDatabase(Config config, Thread.UncaughtExceptionHandler onError) throws SQLException {
+        if (!clustered(config)) {
+            return Database.open(config.databaseFile(), config.durableCommits(), onError);
+        }
+        Config.Metadata m = config.metadata();
+        return Database.open(new Database.Settings(m.url(), m.user(), m.password(), config.durableCommits()), onError);
+    }
+
+    /** This node's id when it is one of a cluster (on PostgreSQL), null when it is alone (on SQLite). */
+    public String clusterNode() {
+        return clustered(config) ? member.id() : null;
+    }
+
+    /** On PostgreSQL this node is one of possibly several; on SQLite it is alone. */
+    static boolean clustered(Config config) {
+        return config.metadata().postgres();
+    }
+
     /**
      * Starts the HTTP server. Holds an exclusive lock on the data directory while it runs, so two
-     * servers can never share one database and store.
+     * servers can never share one data directory; on PostgreSQL, several servers with a data
+     * directory each share the database (see README, "Several nodes").
      */
     public AttacheServer serve() throws Exception {
         lockDataDirectory();
+        Path incarnation = config.dataDir().resolve("node-incarnation");
+        member.join(Files.exists(incarnation) ? Files.readString(incarnation, StandardCharsets.US_ASCII).strip() : null);
+        DataDirectory.writePrivate(incarnation, member.incarnation() + "\n");
         Thread warmUp = new Thread(() -> SegmentCipher.warmUp(20_000), "attache-warm-up");
         warmUp.setDaemon(true);
         warmUp.setPriority(Thread.MIN_PRIORITY);
@@ -227,15 +274,25 @@ public final class Attache implements AutoCloseable {
             recoverStaging();
             uploader.start();
         }
-        housekeeper.every(config.gcInterval(), "empty expired trash", trash::purgeExpired)
-                .every(config.gcInterval(), "delete removed accounts", users::purgeRemoved)
-                .every(config.gcInterval(), "forget old failed logins", logins::forgetOldFailures)
-                .every(config.gcInterval(), "delete unreferenced chunks", () -> collector.drain(Integer.MAX_VALUE))
-                .every(config.gcInterval(), "repack sparse packs", () -> repacker.repack(10));
-        if (!config.backupInterval().isZero()) {
-            housekeeper.every(config.backupInterval(), "back up the metadata", backup::backupNow);
+        // Work for the whole drive: one node at a time does each (see ClusterMember).
+        Duration gc = config.gcInterval();
+        housekeeper.every(gc, "empty expired trash", () -> member.runIfDue("trash", gc, trash::purgeExpired))
+                .every(gc, "delete removed accounts", () -> member.runIfDue("accounts", gc, users::purgeRemoved))
+                .every(gc, "forget old failed logins", () -> member.runIfDue("logins", gc, logins::forgetOldFailures))
+                .every(gc, "delete unreferenced chunks", () -> member.runIfDue("collect", gc,
+                        () -> collector.drain(Integer.MAX_VALUE)))
+                .every(gc, "repack sparse packs", () -> member.runIfDue("repack", gc, () -> repacker.repack(10)))
+                .every(gc, "give up the writes of nodes that died", () -> member.runIfDue("recover", gc,
+                        member::recoverDeadNodes));
+        if (staging != null) {
+            // This node's own: only it can delete what it staged.
+            housekeeper.every(gc, "delete staged blobs of deleted content", collector::drainStaged);
         }
-        housekeeper.start();
+        if (!config.backupInterval().isZero()) {
+            Duration every = config.backupInterval();
+            Duration look = every.compareTo(gc) < 0 ? every : gc;
+            housekeeper.every(look, "back up the metadata", () -> member.runIfDue("backup", every, backup::backupNow));
+        }
         DavEngine engine = new DavEngine(new DavSettings(config.maxXmlBody(), 1_000,
                 config.lockDefaultTimeout().toSeconds(), config.lockMaxTimeout().toSeconds(), config.dropMacMetadata(),
                 config.propfindInfinityLimit()));
@@ -262,8 +319,29 @@ public final class Attache implements AutoCloseable {
         if (config.web().requestLog() != null) {
             server.requestLog(config.web().requestLog(), config.web().requestLog() == io.attache.config.WebSettings.STDERR);
         }
+        if (config.cluster().listen() != null) {
+            server.cluster(config.cluster().listen(), new StagedBlobs(staging, peerSignature, member.id()));
+        }
         server.start();
+        if (server.clusterPort() > 0) {
+            member.advertise(config.cluster().url() != null ? config.cluster().url()
+                    : clusterUrl(config.cluster().listen(), server.clusterPort()));
+        }
+        housekeeper.start();
         return server;
+    }
+
+    /** How the other nodes reach a listener on {@code listen}: its host, or this machine's name for every address. */
+    private static String clusterUrl(io.attache.config.Values.Listen listen, int port) {
+        String host = listen.host();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getCanonicalHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     /** What the store stack says about its health, for the admin pages. */
@@ -302,6 +380,9 @@ public final class Attache implements AutoCloseable {
         try {
             users.add("admin", password, null, true);
             return Optional.of(new String(password));
+        } catch (io.attache.fs.FsException.AlreadyExists another) {
+            // Another node of the cluster, started at the same moment, created it.
+            return Optional.empty();
         } finally {
             Arrays.fill(password, '\0');
         }
@@ -329,7 +410,7 @@ public final class Attache implements AutoCloseable {
      * The staging area: with write-back, and also after write-back was turned off while staged
      * content was left, so that it is still read and uploaded; else null.
      */
-    private static StagingStore staging(Config config, ChunkStore store) throws IOException {
+    private static StagingStore staging(Config config, ChunkStore store, String node) throws IOException {
         Path dir = config.packing().stagingDir();
         if (config.packing().writeBack() != Config.WriteBack.ON && !hasFiles(dir)) {
             return null;
@@ -339,7 +420,7 @@ public final class Attache implements AutoCloseable {
             throw new IllegalArgumentException("staging-size " + config.packing().stagingSize() + " is less than two chunks ("
                     + 2 * blob + " bytes): writes could not make progress");
         }
-        return new StagingStore(store, config.packing().stagingDir(), config.packing().stagingSize());
+        return new StagingStore(store, config.packing().stagingDir(), config.packing().stagingSize(), node);
     }
 
     private static boolean hasFiles(Path dir) throws IOException {
@@ -404,7 +485,7 @@ public final class Attache implements AutoCloseable {
         });
         if (recorded.isPresent() && !key.hasKeyId(recorded.get())) {
             throw new IllegalStateException("the master key (" + (config.passphrase() != null ? "passphrase" : config.keyFile())
-                    + ") is not the key of " + config.databaseFile() + ": expected key id " + recorded.get()
+                    + ") is not the key of " + db.describe() + ": expected key id " + recorded.get()
                     + ", got " + key.keyId());
         }
     }
@@ -461,6 +542,7 @@ public final class Attache implements AutoCloseable {
     @Override
     public void close() {
         housekeeper.close();
+        member.close();
         if (recentErrors != null) {
             recentErrors.uninstall();
         }

@@ -57,6 +57,27 @@ final class DataDirectory {
         };
     }
 
+    /**
+     * This data directory's node id, made on first use: random, so that the nodes of a cluster,
+     * each with a data directory of its own, never share one. It names the node's staged blobs,
+     * so it must stay the same for the life of the directory.
+     */
+    static String nodeId(Path dir) throws IOException {
+        Path file = dir.resolve("node-id");
+        if (Files.exists(file)) {
+            String id = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            if (!io.attache.store.StagingStore.NODE.matcher(id).matches()) {
+                throw new IOException(file + " does not hold a node id (16 hex digits): '" + id + "'");
+            }
+            return id;
+        }
+        byte[] random = new byte[8];
+        new java.security.SecureRandom().nextBytes(random);
+        String id = java.util.HexFormat.of().formatHex(random);
+        writePrivate(file, id + "\n");
+        return id;
+    }
+
     /** Writes a small file readable by its owner only (the data directory's files all are). */
     static void writePrivate(Path file, String content) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");

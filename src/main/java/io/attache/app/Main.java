@@ -48,7 +48,11 @@ public final class Main {
               backup                     store an encrypted metadata snapshot now (server stopped)
               restore --from-store [--force]
                                          rebuild the database from the newest snapshot in the store
-                                         (server stopped; --force keeps the old one aside, complete)
+                                         (server stopped; --force keeps the old one aside, complete;
+                                         on PostgreSQL: into an empty database)
+              migrate-db --to URL        copy this data directory's SQLite metadata into an empty
+                                         PostgreSQL database (jdbc:postgresql://HOST:PORT/DB;
+                                         database-user / database-password), then fsck it
               uploads                    what write-back still has to push to the store: files,
                                          bytes, age, last error, estimated time
               flush [--timeout DURATION] wait until everything staged is in the store (non-zero
@@ -153,6 +157,7 @@ public final class Main {
             case "gc" -> new MaintenanceCommands(config, out, err).gc(args);
             case "backup" -> new MaintenanceCommands(config, out, err).backup(args);
             case "restore" -> new MaintenanceCommands(config, out, err).restore(args);
+            case "migrate-db" -> new DatabaseCommands(config, out).migrate(args);
             case "uploads" -> new UploadCommands(config, out, err).uploads(args);
             case "flush" -> new UploadCommands(config, out, err).flush(args);
             case "discord" -> discordCheck(config, args);
@@ -229,7 +234,7 @@ public final class Main {
     /** A command line split into flags with values, bare flags and positional words. */
     static final class Args {
         private static final List<String> WITH_VALUE = List.of("--config", "--data-dir", "--listen", "--quota", "--user",
-                "--sample", "--timeout");
+                "--sample", "--timeout", "--to");
         private static final List<String> BARE = List.of("--help", "-h", "--version", "--password-stdin",
                 "--verify-chunks", "--from-store", "--force", "--admin", "--yes", "--purge");
 

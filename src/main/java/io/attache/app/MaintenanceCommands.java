@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * {@code fsck}, {@code gc}, {@code backup}, {@code restore} and {@code trash}: checking,
  * collecting, backing up and recovering a data directory. {@code gc} and {@code backup} need the
- * server stopped; {@code fsck} and {@code trash} also work beside a running server.
+ * server stopped (on PostgreSQL, gc needs every node stopped); {@code fsck} and {@code trash} also
+ * work beside a running server.
  */
 final class MaintenanceCommands {
 
@@ -37,7 +38,7 @@ final class MaintenanceCommands {
         }
         double fraction = args.value("--sample").map(MaintenanceCommands::percent).orElse(100.0) / 100.0;
         try (Attache attache = Attache.open(config)) {
-            Fsck fsck = new Fsck(attache.db, attache.staging);
+            Fsck fsck = new Fsck(attache.db, attache.staging, attache.clusterNode());
             Fsck.Report metadata = fsck.checkMetadata();
             out.printf("metadata: %d nodes, %d versions, %d chunks: %s%n", metadata.nodes(), metadata.versions(),
                     metadata.chunks(), metadata.clean() ? "consistent" : metadata.problems().size() + " problems");
@@ -60,13 +61,21 @@ final class MaintenanceCommands {
         args.expect(1, "gc");
         try (Attache attache = Attache.open(config)) {
             attache.lockDataDirectory();
-            int abandoned = attache.collector.recoverAbandonedWrites(Long.MAX_VALUE);
+            if (attache.clusterNode() != null && !attache.member.alive().isEmpty()) {
+                throw new IllegalStateException("gc deletes what no metadata names, which is only safe while no node writes: "
+                        + "stop every node first (alive: " + attache.member.alive().stream()
+                        .map(m -> m.id() + (m.url() == null ? "" : " at " + m.url())).toList() + ")");
+            }
+            // Every node is stopped: no write of any is under way.
+            int abandoned = new ChunkCollector(attache.db, attache.store, Clock.systemUTC(), Duration.ZERO)
+                    .recoverAbandonedWrites(Long.MAX_VALUE);
             int staged = attache.staging == null ? 0 : attache.recoverStaging();
             int orphans = attache.collector.collectOrphans(attache.backup.snapshotLocators());
             int expired = attache.trash.purgeExpired();
             int accounts = attache.users.purgeRemoved();
             int repacked = attache.repacker.repack(Integer.MAX_VALUE);
-            int deleted = new ChunkCollector(attache.db, attache.store, Clock.systemUTC(), Duration.ZERO).drain(Integer.MAX_VALUE);
+            int deleted = new ChunkCollector(attache.db, attache.store, Clock.systemUTC(), Duration.ZERO, attache.clusterNode())
+                    .drain(Integer.MAX_VALUE);
             out.printf("interrupted uploads: %d blobs forgotten%n", abandoned);
             if (attache.staging != null) {
                 out.printf("staging: %d staged blobs no metadata refers to, deleted%n", staged);

@@ -47,6 +47,16 @@ final class Restore {
     static Result fromStore(Config config, boolean force) throws Exception {
         DataDirectory.create(config.dataDir());
         try (Closeable lock = DataDirectory.lock(config.dataDir())) {
+            if (Attache.clustered(config)) {
+                return new Result(DatabaseCommands.restoreIntoPostgres(config), null);
+            }
+            return intoSqlite(config, force);
+        }
+    }
+
+    /** Restores into the SQLite file of {@code config}; the caller holds the data directory. */
+    static Result intoSqlite(Config config, boolean force) throws Exception {
+        {
             Path db = config.databaseFile();
             boolean replacing = Files.exists(db);
             if (replacing && !force) {

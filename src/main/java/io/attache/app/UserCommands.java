@@ -22,7 +22,7 @@ import java.util.Optional;
 
 /**
  * {@code attache user ...}: account management straight on the database, so it works while the
- * server runs (SQLite's busy timeout serialises the two processes' writes).
+ * server runs (SQLite's busy timeout serialises the two processes' writes; PostgreSQL serves both).
  */
 final class UserCommands {
 
@@ -45,7 +45,7 @@ final class UserCommands {
         String action = args.positional.get(1);
         checkUsage(action, args);
         DataDirectory.create(config.dataDir());
-        try (Database db = Database.open(config.databaseFile(), config.durableCommits())) {
+        try (Database db = Attache.openDatabase(config)) {
             Clock clock = Clock.systemUTC();
             UserService users = new UserService(db, clock, new TrashBin(db, clock, config.trashRetention()));
             return switch (action) {

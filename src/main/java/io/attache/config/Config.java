@@ -44,6 +44,8 @@ public record Config(
         Path cacheDir,
         Duration storeRetryTime,
         Packing packing,
+        Metadata metadata,
+        Cluster cluster,
         Map<String, String> discord,
         WebSettings web,
         Limits limits) {
@@ -69,6 +71,40 @@ public record Config(
                           double repackThreshold) {
     }
 
+    /**
+     * Where the metadata lives: a JDBC URL ({@code jdbc:sqlite:} for the file in the data
+     * directory, the default, or {@code jdbc:postgresql:} for a server shared by several nodes)
+     * and, for a server, who connects.
+     */
+    public record Metadata(String url, String user, String password) {
+        public boolean postgres() {
+            return url.startsWith("jdbc:postgresql:");
+        }
+
+        @Override
+        public String toString() {
+            return "Metadata[" + url.replaceAll("(?i)password=[^&]*", "password=***") + ", user=" + user + "]";
+        }
+    }
+
+    /**
+     * How the nodes of a cluster (several servers on one PostgreSQL database) reach one another.
+     *
+     * @param listen      where this node serves blobs it has staged to the other nodes, or null
+     * @param url         how the other nodes reach that listener; null: {@code http://} the
+     *                    listener's host (this machine's name when it listens on every address)
+     *                    and port
+     * @param secret      shared by every node; signs their requests to one another (null: none)
+     * @param nodeTimeout a node whose heartbeat is older than this is taken to be down, and the
+     *                    background work it had claimed is taken over
+     */
+    public record Cluster(Values.Listen listen, String url, String secret, Duration nodeTimeout) {
+        @Override
+        public String toString() {
+            return "Cluster[listen=" + listen + ", url=" + url + ", nodeTimeout=" + nodeTimeout + "]";
+        }
+    }
+
     /** "auto": every last chunk smaller than a whole chunk is packed. */
     public static final long AUTO_PACK_THRESHOLD = -1;
 
@@ -88,7 +124,7 @@ public record Config(
 
     /** Keys whose values are secrets: never printed, and also readable from {@code <key>-file}. */
     public static final Set<String> SECRETS = Set.of("passphrase", "discord-token", "discord-webhooks",
-            "tls-keystore-password", "metrics-token");
+            "tls-keystore-password", "metrics-token", "database-password", "cluster-secret");
 
     private static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();
@@ -126,6 +162,13 @@ public record Config(
         d.put("staging-size", "4GiB");
         d.put("pack-linger", "2s");
         d.put("repack-threshold", "0.5");
+        d.put("database-url", "");
+        d.put("database-user", "");
+        d.put("database-password", "");
+        d.put("cluster-listen", "");
+        d.put("cluster-url", "");
+        d.put("cluster-secret", "");
+        d.put("node-timeout", "30s");
         for (String key : DISCORD_KEYS) {
             d.put(key, "");
         }
@@ -203,6 +246,8 @@ public record Config(
         if (tlsKeystore != null && tlsPassword == null) {
             throw new ConfigException("tls-keystore-password: needed to open " + tlsKeystore);
         }
+        Packing packing = packing(v, store, dataDir);
+        Metadata metadata = metadata(v, dataDir);
         return new Config(dataDir, Values.listen("listen", v.get("listen")), tlsListen, tlsKeystore, tlsPassword, store, localStore.toAbsolutePath().normalize(),
                 chunkSize, concurrency, buffers, readAhead, keyFile.toAbsolutePath().normalize(), passphrase, logLevel,
                 Values.bool("durable-commits", v.get("durable-commits")),
@@ -212,7 +257,43 @@ public record Config(
                 Values.duration("backup-interval", v.get("backup-interval")), Values.positiveInt("backup-keep", v.get("backup-keep")),
                 cacheSize(v.get("cache-size"), store),
                 (v.get("cache-dir").isEmpty() ? dataDir.resolve("cache") : Path.of(v.get("cache-dir"))).toAbsolutePath().normalize(),
-                positive("store-retry-time", v), packing(v, store, dataDir), discord, WebSettings.from(v), Limits.from(v));
+                positive("store-retry-time", v), packing, metadata, cluster(v, metadata, packing), discord,
+                WebSettings.from(v), Limits.from(v));
+    }
+
+    private static Metadata metadata(Map<String, String> v, Path dataDir) throws ConfigException {
+        String url = v.get("database-url").isEmpty() ? "jdbc:sqlite:" + dataDir.resolve("attache.db") : v.get("database-url");
+        if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException("database-url: a jdbc:postgresql://HOST:PORT/DATABASE URL (or jdbc:sqlite:FILE), got '"
+                    + url.replaceAll("(?i)password=[^&]*", "password=***") + "'");
+        }
+        return new Metadata(url, v.get("database-user").isEmpty() ? null : v.get("database-user"),
+                v.get("database-password").isEmpty() ? null : v.get("database-password"));
+    }
+
+    /**
+     * A node that stages writes must let the others read what it staged: on PostgreSQL,
+     * write-back needs the cluster listener and secret.
+     */
+    private static Cluster cluster(Map<String, String> v, Metadata metadata, Packing packing) throws ConfigException {
+        Values.Listen listen = v.get("cluster-listen").isEmpty() ? null : Values.listen("cluster-listen", v.get("cluster-listen"));
+        String secret = v.get("cluster-secret").isEmpty() ? null : v.get("cluster-secret");
+        if (secret != null && secret.length() < 16) {
+            throw new ConfigException("cluster-secret: at least 16 characters (e.g. 32 random bytes in hex)");
+        }
+        Duration timeout = positive("node-timeout", v);
+        if (metadata.postgres() && packing.writeBack() == WriteBack.ON && (listen == null || secret == null)) {
+            throw new ConfigException("write-back on PostgreSQL: the other nodes read what this node has staged until it "
+                    + "is uploaded, so set cluster-listen and cluster-secret (or write-back = off)");
+        }
+        if (listen != null && secret == null) {
+            throw new ConfigException("cluster-listen: needs cluster-secret, which signs the nodes' requests");
+        }
+        String url = v.get("cluster-url");
+        if (!url.isEmpty() && !url.matches("https?://[^/\\s]+/?")) {
+            throw new ConfigException("cluster-url: http://HOST:PORT where the other nodes reach cluster-listen, got '" + url + "'");
+        }
+        return new Cluster(listen, url.isEmpty() ? null : url.replaceAll("/$", ""), secret, timeout);
     }
 
     private static Packing packing(Map<String, String> v, StoreKind store, Path dataDir) throws ConfigException {
@@ -279,8 +360,18 @@ public record Config(
         return d;
     }
 
+    /** This configuration with its metadata elsewhere (a restore goes through an SQLite file first). */
+    public Config withMetadata(Metadata other) {
+        return new Config(dataDir, listen, tlsListen, tlsKeystore, tlsKeystorePassword, store, localStoreDir, chunkSize,
+                uploadConcurrency, uploadBuffers, readAhead, keyFile, passphrase, logLevel, durableCommits, gcGrace,
+                gcInterval, maxXmlBody, propfindInfinityLimit, lockDefaultTimeout, lockMaxTimeout, dropMacMetadata,
+                trashRetention, backupInterval, backupKeep, cacheSize, cacheDir, storeRetryTime, packing, other, cluster,
+                discord, web, limits);
+    }
+
+    /** The SQLite database file; on PostgreSQL, where a copy or a restore is put first. */
     public Path databaseFile() {
-        return dataDir.resolve("attache.db");
+        return metadata.postgres() ? dataDir.resolve("attache.db") : Path.of(metadata.url().substring("jdbc:sqlite:".length()));
     }
 
     /** Secrets stay out of logs and error messages. */

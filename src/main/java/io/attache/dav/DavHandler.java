@@ -1,6 +1,7 @@
 package io.attache.dav;
 
 import io.attache.fs.ClientText;
+import io.attache.fs.ContentUnavailableException;
 import io.attache.fs.DavPath;
 import io.attache.fs.Entry;
 import io.attache.fs.FsException;
@@ -67,6 +68,14 @@ abstract class DavHandler implements io.milton.http.Handler {
                 log.debug("{} {} broke off after the response started: {}", exchange.method(),
                         ClientText.escape(exchange.path().toString()), ClientText.escape(e.toString()));
                 exchange.abort(e);
+            } else if (e instanceof ContentUnavailableException) {
+                log.warn("{} {} failed: {}", exchange.method(), exchange.path(), e.getMessage());
+                try {
+                    exchange.setHeader("Retry-After", "5");
+                    exchange.sendText(503, e.getMessage());
+                } catch (IOException | RuntimeException again) {
+                    exchange.abort(again);
+                }
             } else {
                 // The exception's own message may quote the request: escaped here, the trace kept at debug.
                 log.error("{} {} failed: {}", exchange.method(), ClientText.escape(exchange.path().toString()),

@@ -56,8 +56,11 @@ final class PutHandler extends DavHandler {
             return;
         }
         String checksum = ex.header("OC-Checksum");
+        boolean conditional = ex.header("If-Match") != null || ex.header("If-None-Match") != null
+                || ex.header("If-Unmodified-Since") != null;
         Upload upload = new Upload(ex.header("Content-Type"), ocMtime(ex.header("X-OC-Mtime")),
-                checksum == null || checksum.isBlank() ? null : Checksums.parse(checksum), declaredLength(ex));
+                checksum == null || checksum.isBlank() ? null : Checksums.parse(checksum), declaredLength(ex),
+                !conditional ? null : current == null ? Upload.ABSENT : current.etag());
         WriteResult result = drive.upload(ex.path(), ex.body(), upload);
         if (upload.modified() != null) {
             ex.setHeader("X-OC-MTime", "accepted");

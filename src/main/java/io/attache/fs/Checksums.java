@@ -50,7 +50,8 @@ public final class Checksums {
             }
             values.put(algorithm, hex);
         }
-        return new Checksums(Map.copyOf(values));
+        // In the order announced: Map.copyOf would shuffle it anew in every JVM.
+        return new Checksums(java.util.Collections.unmodifiableMap(values));
     }
 
     /** Reads what {@link #toString()} wrote; null stays null. */

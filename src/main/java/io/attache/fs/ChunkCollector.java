@@ -5,6 +5,7 @@ import io.attache.meta.DeleteQueue;
 import io.attache.meta.Blobs;
 import io.attache.store.ChunkStore;
 import io.attache.store.Locator;
+import io.attache.store.StagingStore;
 import io.attache.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,21 +34,36 @@ public final class ChunkCollector {
     private final ChunkStore store;
     private final Clock clock;
     private final long graceMillis;
+    private final String node;
+    private final String ownStaged;
 
+    /** The collector of a single node, which stages every staged blob there is. */
     public ChunkCollector(Database db, ChunkStore store, Clock clock, Duration grace) {
+        this(db, store, clock, grace, null);
+    }
+
+    /**
+     * @param node this node's id in a cluster, or null on a single node: the staged blobs of
+     *             other nodes are theirs to delete, and so are their interrupted writes
+     */
+    public ChunkCollector(Database db, ChunkStore store, Clock clock, Duration grace, String node) {
         this.db = db;
         this.store = store;
         this.clock = clock;
         this.graceMillis = grace.toMillis();
+        this.node = node;
+        this.ownStaged = StagingStore.ownPattern(node);
     }
 
     /**
      * Hands chunks of writes that never committed, recorded before {@code cutoffMillis}, to the
      * delete queue. At start-up the cutoff is the start time: no write of this process exists yet.
+     * In a cluster only this node's writes: the others' may be under way.
      */
     public int recoverAbandonedWrites(long cutoffMillis) throws SQLException {
         long now = clock.millis();
-        int n = db.write(c -> Blobs.abandonOlderThan(c, cutoffMillis, now));
+        int n = db.write(c -> node == null ? Blobs.abandonOlderThan(c, cutoffMillis, now)
+                : Blobs.abandonOf(c, node, cutoffMillis, now));
         if (n > 0) {
             log.info("Queued {} chunks of interrupted uploads for deletion", n);
         }
@@ -88,14 +104,14 @@ public final class ChunkCollector {
      * @return chunks deleted
      */
     public int drain(int maxBatches) throws SQLException {
-        int deleted = 0;
+        int deleted = settleInDoubt();
         for (int batch = 0; batch < maxBatches; batch++) {
             long now = clock.millis();
-            List<DeleteQueue.Entry> due = db.read(c -> DeleteQueue.due(c, now, now - graceMillis, BATCH));
+            List<DeleteQueue.Entry> due = db.read(c -> DeleteQueue.due(c, now, now - graceMillis, ownStaged, BATCH));
             if (due.isEmpty()) {
                 break;
             }
-            deleted += deleteBatch(due);
+            deleted += deleteBatch(due, true);
         }
         return deleted;
     }
@@ -105,16 +121,57 @@ public final class ChunkCollector {
         int deleted = 0;
         for (int batch = 0; batch < 100; batch++) {
             long now = clock.millis();
-            List<DeleteQueue.Entry> due = db.read(c -> DeleteQueue.dueStaged(c, now, BATCH));
+            List<DeleteQueue.Entry> due = db.read(c -> DeleteQueue.dueStaged(c, now, ownStaged, BATCH));
             if (due.isEmpty()) {
                 break;
             }
-            deleted += deleteBatch(due);
+            // Files of this node's own staging area: deleting one twice costs nothing.
+            deleted += deleteBatch(due, false);
         }
         return deleted;
     }
 
-    private int deleteBatch(List<DeleteQueue.Entry> due) throws SQLException {
+    /**
+     * Entries the last collector was deleting when it died (a node killed, or this one crashed):
+     * what the store no longer has was deleted already and is only forgotten now; the rest
+     * becomes ordinary entries again. So a takeover deletes nothing twice.
+     *
+     * @return entries found deleted already
+     */
+    private int settleInDoubt() throws SQLException {
+        int settled = 0;
+        for (DeleteQueue.Entry entry : db.read(c -> DeleteQueue.inDoubt(c, ownStaged, Integer.MAX_VALUE))) {
+            boolean gone = isGone(entry.locator());
+            db.write(c -> {
+                if (gone) {
+                    DeleteQueue.remove(c, entry.id());
+                } else {
+                    DeleteQueue.unclaim(c, entry.id());
+                }
+                return null;
+            });
+            settled += gone ? 1 : 0;
+        }
+        if (settled > 0) {
+            log.info("{} queued deletions were done by a collector that stopped before recording them", settled);
+        }
+        return settled;
+    }
+
+    /** True when the store says the object is not there; a store that cannot say keeps it queued. */
+    private boolean isGone(String locator) {
+        try {
+            store.stat(new Locator(locator));
+            return false;
+        } catch (StoreException.NotFound e) {
+            return true;
+        } catch (StoreException e) {
+            return false;
+        }
+    }
+
+    /** @param mark record the batch as under way first (see {@link #settleInDoubt}) */
+    private int deleteBatch(List<DeleteQueue.Entry> due, boolean mark) throws SQLException {
         List<DeleteQueue.Entry> deletable = new ArrayList<>();
         List<Locator> locators = new ArrayList<>();
         for (DeleteQueue.Entry entry : due) {
@@ -132,6 +189,12 @@ public final class ChunkCollector {
         }
         if (deletable.isEmpty()) {
             return 0;
+        }
+        if (mark) {
+            db.write(c -> {
+                DeleteQueue.claim(c, deletable, node == null ? "single" : node);
+                return null;
+            });
         }
         try {
             store.deleteAll(locators);

@@ -215,7 +215,8 @@ public final class Drive {
                 throw new FsException.BadRequest("the body does not have the " + mismatches + " that OC-Checksum announces; "
                         + "received " + content.size() + " bytes with " + checksums);
             }
-            WriteResult result = fs.write(c -> commit(c, path, content, new Stored(type, modified, checksums), now));
+            WriteResult result = fs.write(c -> commit(c, path, content, new Stored(type, modified, checksums), now,
+                    upload.onlyIf()));
             fs.committed();
             return result;
         } catch (FsException | RuntimeException e) {
@@ -230,10 +231,14 @@ public final class Drive {
     record Stored(String contentType, long modified, Checksums checksums) {
     }
 
-    private WriteResult commit(Connection c, DavPath path, Content content, Stored stored, long now)
+    private WriteResult commit(Connection c, DavPath path, Content content, Stored stored, long now, String onlyIf)
             throws SQLException, FsException {
         Node parent = parentFolder(c, path);
         Optional<Node> existing = Nodes.child(c, parent.id(), path.name());
+        if (onlyIf != null && !onlyIf.equals(existing.map(n -> FileService.entry(n, path).etag()).orElse(Upload.ABSENT))) {
+            throw new FsException.PreconditionFailed(path + " changed while the body was uploaded; its conditions were "
+                    + "checked against what it was before");
+        }
         requireWritable(c, path, existing, now);
         return storeVersion(c, path, parent, existing, content, stored, now);
     }

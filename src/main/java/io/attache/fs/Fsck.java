@@ -19,11 +19,11 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Consistency checks. {@link #checkMetadata} verifies the database alone: SQLite's own integrity
- * and foreign keys, then Attaché's invariants (one root per user, every node reachable, reference
- * counts, chunk lists that match sizes, packs and the blobs in them, usage totals and the counts
- * of entries and dead properties, a delete queue that names no recorded pack, a trash id counter
- * ahead of every trash id).
+ * Consistency checks. {@link #checkMetadata} verifies the database alone: the engine's own
+ * integrity checks (SQLite's pages and foreign keys), then Attaché's invariants (one root per
+ * user, every node reachable, reference counts, chunk lists that match sizes, packs and the blobs
+ * in them, usage totals and the counts of entries and dead properties, a delete queue that names
+ * no recorded pack, a trash id counter ahead of every trash id).
  * {@link #verifyChunks} also fetches chunks from the store and authenticates every segment.
  */
 public final class Fsck {
@@ -31,12 +31,14 @@ public final class Fsck {
     private final Database db;
     private final boolean checkStaging;
     private final StagingStore staging;
+    private final String ownStaged;
 
     /** Checks the database alone (staged packs are taken to be in a staging area it cannot see). */
     public Fsck(Database db) {
         this.db = db;
         this.checkStaging = false;
         this.staging = null;
+        this.ownStaged = null;
     }
 
     /**
@@ -44,9 +46,15 @@ public final class Fsck {
      * directory has no staging area, where a staged pack is a problem.
      */
     public Fsck(Database db, StagingStore staging) {
+        this(db, staging, null);
+    }
+
+    /** As above, for node {@code node} of a cluster: the other nodes' staged packs are theirs to check. */
+    public Fsck(Database db, StagingStore staging, String node) {
         this.db = db;
         this.checkStaging = true;
         this.staging = staging;
+        this.ownStaged = StagingStore.ownPattern(node);
     }
 
     /** Called after each verified chunk, for progress output. */
@@ -63,15 +71,7 @@ public final class Fsck {
 
     public Report checkMetadata() throws SQLException {
         return db.read(c -> {
-            List<String> problems = new ArrayList<>();
-            for (String row : strings(c, "PRAGMA integrity_check")) {
-                if (!row.equals("ok")) {
-                    problems.add("SQLite integrity: " + row);
-                }
-            }
-            for (String row : strings(c, "SELECT \"table\" || ' row ' || rowid || ' -> ' || parent FROM pragma_foreign_key_check")) {
-                problems.add("foreign key: " + row);
-            }
+            List<String> problems = new ArrayList<>(db.dialect().integrityProblems(c));
             check(c, problems, "user without exactly one root folder", "SELECT u.name FROM app_user u WHERE "
                     + "(SELECT COUNT(*) FROM node n WHERE n.owner_id = u.id AND n.parent_id IS NULL AND n.name = '') <> 1");
             check(c, problems, "node under a file or under another user's folder", "SELECT n.id FROM node n "
@@ -141,7 +141,7 @@ public final class Fsck {
         if (!checkStaging) {
             return;
         }
-        for (io.attache.meta.Packs.Pack pack : io.attache.meta.Packs.staged(c, Integer.MAX_VALUE)) {
+        for (io.attache.meta.Packs.Pack pack : io.attache.meta.Packs.staged(c, ownStaged, Integer.MAX_VALUE)) {
             if (staging == null) {
                 problems.add("staged pack " + pack.locator() + " but no staging area");
                 continue;

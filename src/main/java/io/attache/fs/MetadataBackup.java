@@ -87,8 +87,12 @@ public final class MetadataBackup {
         try {
             long snapshotAt;
             if (uploader == null) {
-                snapshotAt = clock.millis();
-                db.snapshotTo(snapshot);
+                // Write-through here; in a cluster, other nodes may still stage what they committed.
+                snapshotAt = snapshotIfNothingStaged(snapshot);
+                if (snapshotAt == 0) {
+                    throw new IOException("committed content is still staged on other nodes; the backup waits for the "
+                            + "next interval" + stagedWhere());
+                }
             } else {
                 snapshotAt = snapshotOfStoredContent(snapshot);
             }
@@ -135,7 +139,7 @@ public final class MetadataBackup {
             long taken = gate.closedFor(HOLD_MILLIS, () ->
                     uploader.awaitFlushed(java.time.Duration.ofMillis(HOLD_MILLIS)) ? snapshotIfNothingStaged(snapshot) : 0L);
             if (taken == 0) {
-                throw new IOException("writes kept staging new content; the backup waits for the next interval");
+                throw new IOException("writes kept staging new content; the backup waits for the next interval" + stagedWhere());
             }
             return taken;
         } catch (IOException | SQLException | RuntimeException e) {
@@ -151,14 +155,23 @@ public final class MetadataBackup {
     private static final java.time.Duration FLUSH_WAIT = java.time.Duration.ofMinutes(10);
     private static final long HOLD_MILLIS = 30_000;
 
-    /** Takes the snapshot unless committed content is still staged; returns when it was taken, or 0. */
+    /**
+     * Takes the snapshot unless committed content is still staged (checked in the state the
+     * snapshot copies, on PostgreSQL, where other nodes commit past this node's gate); returns
+     * when it was taken, or 0.
+     */
     private long snapshotIfNothingStaged(Path snapshot) throws SQLException {
-        if (db.read(io.attache.meta.Packs::committedStaged) > 0) {
-            return 0;
-        }
         long at = clock.millis();
-        db.snapshotTo(snapshot);
-        return at;
+        return db.snapshotTo(snapshot, c -> io.attache.meta.Packs.committedStaged(c) == 0) ? at : 0;
+    }
+
+    /** Which nodes still hold committed content only in their staging areas, for the message of a backup that waits. */
+    private String stagedWhere() {
+        try {
+            return " (committed blobs still staged, by node: " + db.read(io.attache.meta.Packs::committedStagedByNode) + ")";
+        } catch (SQLException e) {
+            return "";
+        }
     }
 
     /** The pointer in the store, if a backup was ever made. */

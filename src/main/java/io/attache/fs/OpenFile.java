@@ -2,6 +2,7 @@ package io.attache.fs;
 
 import io.attache.pipeline.Content;
 import io.attache.pipeline.RangeReader;
+import io.attache.store.StoreException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,6 +26,10 @@ public final class OpenFile {
 
     /** Writes bytes {@code [offset, offset + length)} to {@code out}, decrypting only the segments they need. */
     public void copyRange(long offset, long length, OutputStream out) throws IOException {
-        reader.copy(content, offset, length, out);
+        try {
+            reader.copy(content, offset, length, out);
+        } catch (StoreException.Retryable e) {
+            throw new ContentUnavailableException("the content of " + entry.path() + " cannot be read now: " + e.getMessage(), e);
+        }
     }
 }

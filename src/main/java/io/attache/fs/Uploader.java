@@ -48,6 +48,7 @@ public final class Uploader implements AutoCloseable {
 
 
     private final Database db;
+    private final String ownStaged;
     private final StagingStore staging;
     private final ChunkCollector collector;
     private final PackMover mover;
@@ -78,6 +79,16 @@ public final class Uploader implements AutoCloseable {
      */
     public Uploader(Database db, StagingStore staging, ChunkStore store, ChunkCollector collector, Clock clock,
                     int capacity, Duration linger, int workers) {
+        this(db, staging, store, collector, clock, capacity, linger, workers, null);
+    }
+
+    /**
+     * @param node this node's id in a cluster, or null on a single node: a node uploads only what
+     *             it staged itself (see {@link StagingStore#ownPattern})
+     */
+    public Uploader(Database db, StagingStore staging, ChunkStore store, ChunkCollector collector, Clock clock,
+                    int capacity, Duration linger, int workers, String node) {
+        this.ownStaged = StagingStore.ownPattern(node);
         this.db = db;
         this.staging = staging;
         this.collector = collector;
@@ -130,14 +141,13 @@ public final class Uploader implements AutoCloseable {
         return rate;
     }
 
-    /** Waits until nothing staged before this call is left, or {@code timeout} passes. */
+    /** Waits until nothing this node staged before this call is left, or {@code timeout} passes. */
     public boolean awaitFlushed(Duration timeout) throws SQLException, InterruptedException {
         long cutoff = clock.millis();
         flush();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Packs.StagedSummary s = db.read(Packs::stagedSummary);
-            if (s.packs() == 0 || s.oldestCreatedAt() > cutoff) {
+            if (db.read(c -> Packs.stagedBefore(c, ownStaged, cutoff))[0] == 0) {
                 return true;
             }
             if (System.nanoTime() > deadline) {
@@ -241,7 +251,7 @@ public final class Uploader implements AutoCloseable {
             long flushedBefore = Math.max(flushFrom, requestedFlush());
             List<Packs.Pack> small = new ArrayList<>();
             long nextRetry = Long.MAX_VALUE;
-            for (Packs.Pack p : db.read(c -> Packs.staged(c, CANDIDATES))) {
+            for (Packs.Pack p : db.read(c -> Packs.staged(c, ownStaged, CANDIDATES))) {
                 Long at = retryAt.get(p.id());
                 if (claimed.contains(p.id())) {
                     continue;

@@ -19,10 +19,13 @@ public final class WriteJournal implements PendingChunkLog {
 
     private final Database db;
     private final Clock clock;
+    private final String node;
 
-    public WriteJournal(Database db, Clock clock) {
+    /** @param node the id of the node whose writes these are */
+    public WriteJournal(Database db, Clock clock, String node) {
         this.db = db;
         this.clock = clock;
+        this.node = node;
     }
 
     @Override
@@ -34,7 +37,7 @@ public final class WriteJournal implements PendingChunkLog {
         }
         try {
             // Not flushed: after a power loss 'attache gc' finds an unrecorded pack by listing the store.
-            db.writeRelaxed(c -> Blobs.recordPack(c, locator, size, staged, placements, now));
+            db.writeRelaxed(c -> Blobs.recordPack(c, locator, size, staged, placements, now, node));
         } catch (SQLException e) {
             throw new IOException("cannot record a stored pack: " + e.getMessage(), e);
         }

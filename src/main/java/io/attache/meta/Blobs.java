@@ -27,12 +27,15 @@ public final class Blobs {
     private Blobs() {
     }
 
-    /** Records a pack just stored (or staged) and the pending blobs of the writes it holds. */
+    /**
+     * Records a pack just stored (or staged) and the pending blobs of the writes it holds, which
+     * node {@code nodeId} is making.
+     */
     public static long recordPack(Connection c, String locator, long size, boolean staged, List<Placement> blobs,
-                                  long now) throws SQLException {
+                                  long now, String nodeId) throws SQLException {
         long packId = Packs.insert(c, locator, size, staged, now);
         try (PreparedStatement p = c.prepareStatement("INSERT INTO pending_blob (content_id, idx, pack_id, pack_offset, "
-                + "length, plain_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                + "length, plain_size, created_at, node_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (Placement blob : blobs) {
                 p.setBytes(1, blob.contentId());
                 p.setInt(2, blob.index());
@@ -41,6 +44,7 @@ public final class Blobs {
                 p.setInt(5, blob.length());
                 p.setInt(6, blob.plainSize());
                 p.setLong(7, now);
+                p.setString(8, nodeId);
                 p.addBatch();
             }
             p.executeBatch();
@@ -193,6 +197,23 @@ public final class Blobs {
     /** Gives up every write whose blobs were recorded before {@code cutoff}: none is running. */
     public static int abandonOlderThan(Connection c, long cutoff, long now) throws SQLException {
         return abandon(c, "created_at < ?", p -> p.setLong(1, cutoff), now);
+    }
+
+    /**
+     * Gives up the writes that node {@code nodeId} recorded before {@code cutoff} (and those
+     * recorded before nodes had ids): a node that starts has no write running from before.
+     */
+    public static int abandonOf(Connection c, String nodeId, long cutoff, long now) throws SQLException {
+        return abandon(c, "created_at < ? AND (node_id = ? OR node_id IS NULL)", p -> {
+            p.setLong(1, cutoff);
+            p.setString(2, nodeId);
+        }, now);
+    }
+
+    /** Gives up the writes of nodes whose heartbeat is older than {@code deadBefore}: they died with them. */
+    public static int abandonOfDeadNodes(Connection c, long deadBefore, long now) throws SQLException {
+        return abandon(c, "node_id IN (SELECT id FROM cluster_node WHERE heartbeat_at <= ?)",
+                p -> p.setLong(1, deadBefore), now);
     }
 
     private interface Binder {

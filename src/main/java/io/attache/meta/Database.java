@@ -1,11 +1,9 @@
 package io.attache.meta;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteException;
 
 import java.io.IOException;
@@ -19,37 +17,42 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The metadata database: one SQLite file in WAL mode behind two HikariCP pools. All writes go
- * through a pool of one connection whose transactions begin IMMEDIATE, driven by one committer
- * thread that commits concurrent writes together, so writers queue in this process instead of
- * failing with SQLITE_BUSY, and another process (the CLI while the server runs) waits up to the
- * busy timeout. Reads use their own pool and see the last committed state.
+ * The metadata database, as the rest of Attaché sees it: transactions that read one consistent
+ * state, and write transactions that run one after another. Two engines give that: SQLite in the
+ * data directory (one node, see {@link SqliteDatabase}) and PostgreSQL (several nodes taking
+ * turns, see {@link PostgresDatabase}). Code above this class cannot tell them apart, which is
+ * the point: a check-then-insert in a write transaction is safe on both.
  */
-public final class Database implements AutoCloseable {
+public abstract class Database implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Database.class);
-    private static final int BUSY_TIMEOUT_MS = 10_000;
+    static final int BUSY_TIMEOUT_MS = 10_000;
 
-    private final Path file;
-    private final HikariDataSource writer;
-    private final HikariDataSource readers;
-    private final GroupCommitter committer;
+    /** Where the database is and who connects; {@code password} may be null. */
+    public record Settings(String url, String user, String password, boolean durable) {
+        public Dialect dialect() {
+            return Dialect.of(url);
+        }
 
-    private Database(Path file, boolean durable, int readConnections, Thread.UncaughtExceptionHandler onError) {
-        this.file = file;
-        this.writer = pool(file, "attache-write", 1, SQLiteConfig.TransactionMode.IMMEDIATE, durable);
-        this.readers = pool(file, "attache-read", readConnections, SQLiteConfig.TransactionMode.DEFERRED, durable);
-        this.committer = new GroupCommitter(writer, durable, onError);
+        /** The URL without credentials, for messages. */
+        public String describe() {
+            return url.replaceAll("(?i)password=[^&]*", "password=***");
+        }
+
+        @Override
+        public String toString() {
+            return "Settings[" + describe() + ", user=" + user + "]";
+        }
     }
 
     /**
-     * Opens (creating if needed) the database and brings its schema up to date.
+     * Opens (creating if needed) an SQLite database file and brings its schema up to date.
      *
      * @param durable true for {@code synchronous=FULL}: a committed transaction survives a power
      *                loss, not only a crash of the process
      */
     public static Database open(Path file, boolean durable) throws SQLException {
-        return open(file, durable, (thread, error) -> log.error("{} failed with {}", thread.getName(), error.toString(), error));
+        return open(file, durable, LOG_ERRORS);
     }
 
     /**
@@ -58,32 +61,95 @@ public final class Database implements AutoCloseable {
      */
     public static Database open(Path file, boolean durable, Thread.UncaughtExceptionHandler onError) throws SQLException {
         ownerOnly(file);
-        Database db;
+        SqliteDatabase db;
         try {
-            db = new Database(file, durable, 4, onError);
+            db = new SqliteDatabase(file, durable, 4, onError);
         } catch (RuntimeException e) {
             throw openFailure(file, e);
         }
         try {
-            int applied = Migrations.migrate(db);
-            if (applied > 0) {
-                log.info("Database {} migrated to schema version {}", file, Migrations.latestVersion());
-            }
-            return db;
+            return migrated(db);
         } catch (SQLException | RuntimeException e) {
-            db.close();
             throw openFailure(file, e);
         }
     }
 
+    /** Opens the database of {@code settings} (SQLite or PostgreSQL) and brings its schema up to date. */
+    public static Database open(Settings settings) throws SQLException {
+        return open(settings, LOG_ERRORS);
+    }
+
+    /** As {@link #open(Settings)}, telling {@code onError} of an {@link Error} on the commit thread. */
+    public static Database open(Settings settings, Thread.UncaughtExceptionHandler onError) throws SQLException {
+        return switch (settings.dialect()) {
+            case SQLITE -> open(Path.of(settings.url().substring("jdbc:sqlite:".length())), settings.durable(), onError);
+            case POSTGRESQL -> {
+                PostgresDatabase db = new PostgresDatabase(settings, onError);
+                migrated(db).checkCollation();
+                yield db;
+            }
+        };
+    }
+
+    private static final Thread.UncaughtExceptionHandler LOG_ERRORS =
+            (thread, error) -> log.error("{} failed with {}", thread.getName(), error.toString(), error);
+
+    private static <D extends Database> D migrated(D db) throws SQLException {
+        try {
+            int applied = Migrations.migrate(db);
+            if (applied > 0) {
+                log.info("Database {} migrated to schema version {}", db.describe(), Migrations.latestVersion());
+            }
+            return db;
+        } catch (SQLException | RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    public abstract Dialect dialect();
+
     /**
-     * Reports both connection pools to a metrics registry (HikariCP's own tracker; a Micrometer
+     * Reports the connection pools to a metrics registry (HikariCP's own tracker; a Micrometer
      * {@code MeterRegistry} or a Dropwizard {@code MetricRegistry}). Once per database.
      */
-    public void recordMetricsIn(Object registry) {
-        writer.setMetricRegistry(registry);
-        readers.setMetricRegistry(registry);
+    public abstract void recordMetricsIn(Object registry);
+
+    /** Where the database is, without credentials, for messages. */
+    public abstract String describe();
+
+    /**
+     * Runs {@code work} in one write transaction: committed when it returns, rolled back when it
+     * throws. Write transactions run one at a time, here and on every other node of the database,
+     * and concurrent ones commit together. {@code work} must not start another write.
+     */
+    public abstract <T> T write(Work<T> work) throws SQLException;
+
+    /**
+     * Like {@link #write}, but the commit is not flushed to disk at once: it survives a crash of the
+     * process, and a power loss may drop it. For records that something else can rebuild.
+     */
+    public abstract <T> T writeRelaxed(Work<T> work) throws SQLException;
+
+    /** Runs {@code work} in one read transaction: it sees one consistent snapshot. */
+    public abstract <T> T read(Work<T> work) throws SQLException;
+
+    /**
+     * Writes a consistent copy of the whole database to {@code target} as an SQLite file, while
+     * other connections go on reading and writing, if {@code condition} holds in the state it
+     * copies.
+     *
+     * @return false when the condition did not hold and nothing was written
+     */
+    public abstract boolean snapshotTo(Path target, Work<Boolean> condition) throws SQLException;
+
+    /** As above, unconditionally. */
+    public void snapshotTo(Path target) throws SQLException {
+        snapshotTo(target, c -> true);
     }
+
+    @Override
+    public abstract void close();
 
     /**
      * Creates the database file readable by its owner only, before SQLite does (SQLite would
@@ -161,48 +227,6 @@ public final class Database implements AutoCloseable {
         };
     }
 
-    public Path file() {
-        return file;
-    }
-
-    /**
-     * Runs {@code work} in one write transaction: committed when it returns, rolled back when it
-     * throws. Concurrent writes commit together (see {@link GroupCommitter}); {@code work} must
-     * not start another write.
-     */
-    public <T> T write(Work<T> work) throws SQLException {
-        return committer.submit(work, false);
-    }
-
-    /**
-     * Like {@link #write}, but the commit is not flushed to disk at once: it survives a crash of the
-     * process, and a power loss may drop it. For records that something else can rebuild.
-     */
-    public <T> T writeRelaxed(Work<T> work) throws SQLException {
-        return committer.submit(work, true);
-    }
-
-    /** Runs {@code work} in one read transaction: it sees one consistent snapshot. */
-    public <T> T read(Work<T> work) throws SQLException {
-        return inTransaction(readers, work);
-    }
-
-    /**
-     * Writes a consistent copy of the whole database to {@code target} (SQLite's VACUUM INTO),
-     * while other connections go on reading and writing.
-     */
-    public void snapshotTo(Path target) throws SQLException {
-        try (Connection c = readers.getConnection(); java.sql.PreparedStatement p = c.prepareStatement("VACUUM INTO ?")) {
-            p.setString(1, target.toAbsolutePath().toString());
-            p.execute();
-        }
-    }
-
-    private static <T> T inTransaction(HikariDataSource pool, Work<T> work) throws SQLException {
-        try (Connection c = pool.getConnection()) {
-            return inTransaction(StatementCache.wrap(c), work);
-        }
-    }
 
     static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
         c.setAutoCommit(false);
@@ -218,42 +242,12 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static void rollbackQuietly(Connection c, Throwable cause) {
+    static void rollbackQuietly(Connection c, Throwable cause) {
         try {
             c.rollback();
         } catch (SQLException e) {
             cause.addSuppressed(e);
         }
-    }
-
-    private static HikariDataSource pool(Path file, String name, int size,
-                                         SQLiteConfig.TransactionMode mode, boolean durable) {
-        SQLiteConfig sqlite = new SQLiteConfig();
-        sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        sqlite.setSynchronous(durable ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
-        sqlite.enforceForeignKeys(true);
-        sqlite.setBusyTimeout(BUSY_TIMEOUT_MS);
-        sqlite.setTransactionMode(mode);
-        SQLiteDataSource source = new SQLiteDataSource(sqlite);
-        source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-
-        HikariConfig config = new HikariConfig();
-        config.setPoolName(name);
-        config.setDataSource(source);
-        config.setMaximumPoolSize(size);
-        config.setMinimumIdle(1);
-        config.setConnectionTimeout(30_000);
-        // SQLite connections do not go stale; keep them for the life of the server.
-        config.setMaxLifetime(0);
-        config.setIdleTimeout(0);
-        return new HikariDataSource(config);
-    }
-
-    @Override
-    public void close() {
-        committer.close();
-        readers.close();
-        writer.close();
     }
 
     /** Work in a transaction. */

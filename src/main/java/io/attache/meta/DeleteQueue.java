@@ -14,8 +14,10 @@ public final class DeleteQueue {
     public record Entry(long id, String locator, int attempts) {
     }
 
+    /** Staged blobs of other nodes are theirs to delete: only their staging area holds them. */
     static final String DUE = "SELECT id, locator, attempts FROM delete_queue "
-            + "WHERE next_attempt_at <= ? AND enqueued_at <= ? AND held = 0 ORDER BY next_attempt_at, id LIMIT ?";
+            + "WHERE next_attempt_at <= ? AND enqueued_at <= ? AND held = 0 "
+            + "AND (locator NOT LIKE 'staged:%' OR locator LIKE ?) ORDER BY next_attempt_at, id LIMIT ?";
     static final String REFERENCED = "SELECT 1 FROM pack WHERE locator = ?";
 
     private DeleteQueue() {
@@ -57,11 +59,32 @@ public final class DeleteQueue {
      * second bound is the grace period that lets reads which started before a file was replaced or
      * deleted finish with the chunks they resolved.
      */
-    public static List<Entry> due(Connection c, long now, long queuedBefore, int limit) throws SQLException {
+    public static List<Entry> due(Connection c, long now, long queuedBefore, String ownStaged, int limit) throws SQLException {
         List<Entry> out = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement(DUE)) {
             p.setLong(1, now);
             p.setLong(2, queuedBefore);
+            p.setString(3, ownStaged);
+            p.setInt(4, limit);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Entry(r.getLong(1), r.getString(2), r.getInt(3)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Due deletions of the blobs this node staged, whose locators match the LIKE pattern
+     * {@code ownStaged}: no grace, the uploader frees staging with them at once.
+     */
+    public static List<Entry> dueStaged(Connection c, long now, String ownStaged, int limit) throws SQLException {
+        List<Entry> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT id, locator, attempts FROM delete_queue "
+                + "WHERE next_attempt_at <= ? AND enqueued_at = 0 AND locator LIKE ? ORDER BY id LIMIT ?")) {
+            p.setLong(1, now);
+            p.setString(2, ownStaged);
             p.setInt(3, limit);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
@@ -72,12 +95,28 @@ public final class DeleteQueue {
         return out;
     }
 
-    /** Due deletions of staged blobs: no grace, the uploader frees staging with them at once. */
-    public static List<Entry> dueStaged(Connection c, long now, int limit) throws SQLException {
+    /** Marks {@code entries} as being deleted by {@code node} now (see {@link #inDoubt}). */
+    public static void claim(Connection c, List<Entry> entries, String node) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE delete_queue SET claimed_by = ? WHERE id = ?")) {
+            for (Entry e : entries) {
+                p.setString(1, node);
+                p.setLong(2, e.id());
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+    }
+
+    /**
+     * Entries a collector marked and never finished: it died between asking the store to delete
+     * them and recording that it had. Only one collector runs at a time, so when one starts,
+     * every marked entry is such a one.
+     */
+    public static List<Entry> inDoubt(Connection c, String ownStaged, int limit) throws SQLException {
         List<Entry> out = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement("SELECT id, locator, attempts FROM delete_queue "
-                + "WHERE next_attempt_at <= ? AND enqueued_at = 0 AND locator LIKE 'staged:%' ORDER BY id LIMIT ?")) {
-            p.setLong(1, now);
+                + "WHERE claimed_by IS NOT NULL AND (locator NOT LIKE 'staged:%' OR locator LIKE ?) ORDER BY id LIMIT ?")) {
+            p.setString(1, ownStaged);
             p.setInt(2, limit);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
@@ -86,6 +125,14 @@ public final class DeleteQueue {
             }
         }
         return out;
+    }
+
+    /** The entry is an ordinary one again: its object is still in the store. */
+    public static void unclaim(Connection c, long id) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE delete_queue SET claimed_by = NULL WHERE id = ?")) {
+            p.setLong(1, id);
+            p.executeUpdate();
+        }
     }
 
     public static void remove(Connection c, long id) throws SQLException {
@@ -97,7 +144,7 @@ public final class DeleteQueue {
 
     public static void retryLater(Connection c, long id, long nextAttemptAt, String error) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("UPDATE delete_queue SET attempts = attempts + 1, "
-                + "next_attempt_at = ?, last_error = ? WHERE id = ?")) {
+                + "next_attempt_at = ?, last_error = ?, claimed_by = NULL WHERE id = ?")) {
             p.setLong(1, nextAttemptAt);
             p.setString(2, error);
             p.setLong(3, id);

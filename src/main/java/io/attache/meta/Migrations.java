@@ -14,7 +14,9 @@ import java.util.List;
 /**
  * Versioned schema migrations: {@code V<n>__<description>.sql} resources next to this class,
  * applied in order at start-up, each in its own transaction together with its row in
- * {@code schema_version}. A database newer than this program is refused.
+ * {@code schema_version}. A database newer than this program is refused. The files are written
+ * for SQLite in portable SQL; {@link Dialect#migration} turns each statement into the
+ * database's own (on PostgreSQL: identities, BIGINT, BYTEA).
  */
 final class Migrations {
 
@@ -26,7 +28,8 @@ final class Migrations {
             "V4__limits_and_defence.sql",
             "V5__packs.sql",
             "V6__client_metadata.sql",
-            "V7__web.sql");
+            "V7__web.sql",
+            "V8__cluster.sql");
 
     private Migrations() {
     }
@@ -35,17 +38,42 @@ final class Migrations {
         return FILES.size();
     }
 
+    /** The file of schema version {@code version}. */
+    static String file(int version) {
+        return FILES.get(version - 1);
+    }
+
+    /**
+     * Brings the schema up to date. On PostgreSQL, where several nodes may start at once, one of
+     * them migrates while the others wait for it on an advisory lock, then find nothing to do;
+     * each migration also checks, in its own transaction, that it is still the next one.
+     */
     static int migrate(Database db) throws SQLException {
-        int current = db.write(Migrations::currentVersion);
+        if (db instanceof PostgresDatabase pg) {
+            return pg.underMigrationLock(lockHolder -> apply(db));
+        }
+        return apply(db);
+    }
+
+    private static int apply(Database db) throws SQLException {
+        Dialect dialect = db.dialect();
+        int current = db.write(c -> currentVersion(c, dialect));
         if (current > FILES.size()) {
             throw new SQLException("database schema version " + current + " is newer than this program ("
                     + FILES.size() + "); use a newer Attaché");
         }
+        int applied = 0;
         for (int v = current + 1; v <= FILES.size(); v++) {
             String file = FILES.get(v - 1);
-            List<String> statements = statements(load(file));
+            List<String> statements = new ArrayList<>();
+            for (String sql : statements(load(file))) {
+                statements.add(dialect.migration(sql));
+            }
             int version = v;
-            db.write(c -> {
+            boolean ran = db.write(c -> {
+                if (currentVersion(c, dialect) != version - 1) {
+                    return false;
+                }
                 try (Statement s = c.createStatement()) {
                     for (String sql : statements) {
                         s.execute(sql);
@@ -58,16 +86,17 @@ final class Migrations {
                     p.setLong(3, System.currentTimeMillis());
                     p.executeUpdate();
                 }
-                return null;
+                return true;
             });
+            applied += ran ? 1 : 0;
         }
-        return FILES.size() - current;
+        return applied;
     }
 
-    private static int currentVersion(Connection c) throws SQLException {
+    private static int currentVersion(Connection c, Dialect dialect) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS schema_version ("
-                    + "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+            s.execute(dialect.migration("CREATE TABLE IF NOT EXISTS schema_version ("
+                    + "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
             try (ResultSet r = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
                 r.next();
                 return r.getInt(1);

@@ -13,7 +13,7 @@ import java.util.Optional;
 public final class Nodes {
 
     private static final String SELECT = "SELECT n.id, n.owner_id, n.parent_id, n.name, n.kind, n.version_id, "
-            + "n.content_type, n.created_at, n.modified_at, v.size, lower(hex(substr(v.content_id, 1, 8))), n.change_seq, "
+            + "n.content_type, n.created_at, n.modified_at, v.size, substr(v.content_id, 1, 8), n.change_seq, "
             + "v.checksums "
             + "FROM node n LEFT JOIN version v ON v.id = n.version_id ";
     /** The statements every request runs; QueryPlanTest checks they use indexes. */
@@ -405,9 +405,10 @@ public final class Nodes {
         Long parentId = r.wasNull() ? null : parent;
         long version = r.getLong(6);
         Long versionId = r.wasNull() ? null : version;
+        byte[] tag = r.getBytes(11);
         return new Node(r.getLong(1), r.getLong(2), parentId, r.getString(4), Node.Kind.of(r.getString(5)),
-                versionId, r.getString(7), r.getLong(8), r.getLong(9), r.getLong(10), r.getString(11), r.getLong(12),
-                r.getString(13));
+                versionId, r.getString(7), r.getLong(8), r.getLong(9), r.getLong(10), tag == null ? null : HEX.formatHex(tag),
+                r.getLong(12), r.getString(13));
     }
 
     static void setNullableLong(PreparedStatement p, int index, Long value) throws SQLException {

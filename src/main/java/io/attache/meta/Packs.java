@@ -129,12 +129,43 @@ public final class Packs {
         }
     }
 
-    /** Staged packs, oldest first: the uploader's work. Each holds one blob. */
-    public static List<Pack> staged(Connection c, int limit) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(SELECT + "WHERE staged = 1 ORDER BY created_at, id LIMIT ?")) {
-            p.setInt(1, limit);
+    /**
+     * Staged packs whose locators match the LIKE pattern {@code own} (this node's), oldest first:
+     * the uploader's work. Each holds one blob.
+     */
+    public static List<Pack> staged(Connection c, String own, int limit) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(SELECT + "WHERE staged = 1 AND locator LIKE ? "
+                + "ORDER BY created_at, id LIMIT ?")) {
+            p.setString(1, own);
+            p.setInt(2, limit);
             return all(p);
         }
+    }
+
+    /** How many staged packs of the LIKE pattern {@code own}, of how many bytes, were staged at or before {@code time}. */
+    public static long[] stagedBefore(Connection c, String own, long time) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM pack "
+                + "WHERE staged = 1 AND locator LIKE ? AND created_at <= ?")) {
+            p.setString(1, own);
+            p.setLong(2, time);
+            try (ResultSet r = p.executeQuery()) {
+                r.next();
+                return new long[]{r.getLong(1), r.getLong(2)};
+            }
+        }
+    }
+
+    /** Committed content that is only in a staging area, by the node that staged it: what a backup waits for. */
+    public static java.util.Map<String, Long> committedStagedByNode(Connection c) throws SQLException {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT k.locator FROM blob b JOIN pack k ON k.id = b.pack_id "
+                + "WHERE k.staged = 1"); ResultSet r = p.executeQuery()) {
+            while (r.next()) {
+                String rest = r.getString(1).substring(r.getString(1).indexOf(':') + 1);
+                out.merge(rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : "(this node)", 1L, Long::sum);
+            }
+        }
+        return out;
     }
 
     /**

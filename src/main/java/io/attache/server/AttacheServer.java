@@ -4,6 +4,7 @@ import io.attache.config.Limits;
 import io.attache.config.Values;
 import io.attache.dav.DavEngine;
 import io.attache.fs.FileService;
+import io.attache.fs.StagedBlobs;
 import io.attache.fs.UserService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
@@ -65,6 +66,7 @@ public final class AttacheServer implements AutoCloseable {
     private static final String DAV = "dav";
     private static final String WEB = "web";
     private static final String METRICS = "metrics";
+    private static final String CLUSTER = "cluster";
 
     /**
      * Every path violation Jetty knows is allowed, so that request paths reach the servlet as
@@ -99,6 +101,8 @@ public final class AttacheServer implements AutoCloseable {
     private MeterRegistry metrics;
     private long startedAt;
     private Runnable beforeStop = () -> { };
+    private final ClusterHandler cluster;
+    private ServerConnector clusterConnector;
 
     /** Requests of one user that may wait for one of theirs to end, per request that may run. */
     private static final int WAITING_PER_ACTIVE = 2;
@@ -129,7 +133,8 @@ public final class AttacheServer implements AutoCloseable {
         context.insertHandler(new Gatekeeper(null, logins, gate, health, authenticated));
         context.setVirtualHosts(List.of("@" + DAV));
         contexts.addHandler(context);
-        server.setHandler(new TransferGuard(contexts, limits.minDataRate(), limits.minDataRateGrace()));
+        cluster = new ClusterHandler(contexts);
+        server.setHandler(new TransferGuard(cluster, limits.minDataRate(), limits.minDataRateGrace()));
         server.setErrorHandler(new PlainErrorHandler());
         server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
         server.setStopTimeout(10_000);
@@ -197,6 +202,18 @@ public final class AttacheServer implements AutoCloseable {
     public AttacheServer https(Values.Listen listen, TlsKeys keys) {
         secure = connector(listen, DAV, tls(keys), new HttpConnectionFactory(httpsConfiguration()));
         return this;
+    }
+
+    /** Serves this node's staged blobs to the other nodes of its cluster on {@code listen} (see {@link ClusterHandler}). */
+    public AttacheServer cluster(Values.Listen listen, StagedBlobs blobs) {
+        clusterConnector = connector(listen, CLUSTER, new HttpConnectionFactory(new HttpConfiguration()));
+        cluster.serve(clusterConnector, blobs);
+        return this;
+    }
+
+    /** The cluster listener's port actually bound, or -1 without one. */
+    public int clusterPort() {
+        return clusterConnector == null ? -1 : clusterConnector.getLocalPort();
     }
 
     private static SslConnectionFactory tls(TlsKeys keys) {
@@ -279,6 +296,7 @@ public final class AttacheServer implements AutoCloseable {
         return switch (connector.getName()) {
             case WEB -> tls ? "web-tls-listen" : "web-listen";
             case METRICS -> "metrics-listen";
+            case CLUSTER -> "cluster-listen";
             default -> tls ? "tls-listen" : "listen";
         };
     }

@@ -40,15 +40,49 @@ public final class StagingStore extends ForwardingChunkStore {
 
     private final Path dir;
     private final long maxBytes;
+    /** The node this staging area belongs to, named in its locators; null on a single node. */
+    private final String node;
     private final SecureRandom random = new SecureRandom();
     /** Bytes on disk plus bytes reserved by writers, never above {@link #maxBytes}. Guarded by {@code this}. */
     private long used;
 
     public StagingStore(ChunkStore store, Path dir, long maxBytes) throws IOException {
+        this(store, dir, maxBytes, null);
+    }
+
+    /**
+     * @param node the id of the node this staging area belongs to, in a cluster: its locators
+     *             are then {@code staged:NODE/NAME}, so that every node knows whose staging
+     *             area holds a blob (see {@link PeerStagingStore}); null on a single node, whose
+     *             locators are {@code staged:NAME}
+     */
+    public StagingStore(ChunkStore store, Path dir, long maxBytes, String node) throws IOException {
         super(store);
+        if (node != null && !NODE.matcher(node).matches()) {
+            throw new IllegalArgumentException("not a node id: " + node);
+        }
         this.dir = Files.createDirectories(dir);
         this.maxBytes = maxBytes;
+        this.node = node;
         this.used = sizeOfFiles();
+    }
+
+    /** What a node id looks like: it is part of locators, LIKE patterns and URLs. */
+    public static final java.util.regex.Pattern NODE = java.util.regex.Pattern.compile("[0-9a-f]{8,32}");
+
+    /**
+     * The LIKE pattern of the locators that node {@code node} stages (null: the single node, which
+     * stages them all): which staged packs are its to upload and delete.
+     */
+    public static String ownPattern(String node) {
+        return node == null ? SCHEME + ":%" : SCHEME + ":" + node + "/%";
+    }
+
+    /** The node whose staging area holds a staged locator, or null for an unqualified one (a single node's). */
+    public static String nodeOf(Locator locator) {
+        String rest = locator.rest();
+        int slash = rest.indexOf('/');
+        return slash < 0 ? null : rest.substring(0, slash);
     }
 
     /** True for a locator this staging area issued. */
@@ -82,7 +116,7 @@ public final class StagingStore extends ForwardingChunkStore {
         String name = HexFormat.of().formatHex(randomName());
         try {
             FileChannel channel = FileChannel.open(dir.resolve(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            return new Blob(Locator.of(SCHEME, name), channel, reserve);
+            return new Blob(Locator.of(SCHEME, node == null ? name : node + "/" + name), channel, reserve);
         } catch (IOException e) {
             release(reserve);
             throw e;
@@ -166,7 +200,7 @@ public final class StagingStore extends ForwardingChunkStore {
             done = true;
             try {
                 channel.close();
-                Files.deleteIfExists(dir.resolve(locator.rest()));
+                Files.deleteIfExists(fileOf(locator));
             } catch (IOException e) {
                 log.warn("Cannot remove the unfinished staged blob {}: {}", locator, e.toString());
             }
@@ -280,7 +314,7 @@ public final class StagingStore extends ForwardingChunkStore {
             for (Path file : files) {
                 String name = file.getFileName().toString();
                 if (CHUNK_NAME.matcher(name).matches()) {
-                    out.add(Locator.of(SCHEME, name));
+                    out.add(Locator.of(SCHEME, node == null ? name : node + "/" + name));
                 }
             }
         }
@@ -304,11 +338,18 @@ public final class StagingStore extends ForwardingChunkStore {
         return deleted;
     }
 
+    /** The file of a blob this staging area issued; a blob of another node's staging area is not here. */
     private Path fileOf(Locator locator) throws StoreException.Permanent {
-        if (!isStaged(locator) || !CHUNK_NAME.matcher(locator.rest()).matches()) {
+        String owner = isStaged(locator) ? nodeOf(locator) : null;
+        String name = owner == null ? locator.rest() : locator.rest().substring(owner.length() + 1);
+        if (!isStaged(locator) || !CHUNK_NAME.matcher(name).matches()) {
             throw new StoreException.Permanent("not a staged locator: " + locator);
         }
-        return dir.resolve(locator.rest());
+        if (owner != null && !owner.equals(node)) {
+            throw new StoreException.Permanent(locator + " is staged on node " + owner + ", this is "
+                    + (node == null ? "a single node" : "node " + node));
+        }
+        return dir.resolve(name);
     }
 
     private long sizeOfFiles() throws IOException {

@@ -76,6 +76,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theDatabaseAndTheClusterComeFromTheEnvironmentAndCredentials() throws Exception {
+        Config single = new ConfigLoader(Map.of("HOME", dir.toString())).load(null, Map.of());
+        assertEquals("jdbc:sqlite:" + single.dataDir().resolve("attache.db"), single.metadata().url());
+        assertTrue(!single.metadata().postgres());
+
+        Path credentials = Files.createDirectory(dir.resolve("node-creds"));
+        Files.writeString(credentials.resolve("database-password"), "db secret\n");
+        Files.writeString(credentials.resolve("cluster-secret"), "a secret the nodes share\n");
+        Map<String, String> env = Map.of("HOME", dir.toString(), "CREDENTIALS_DIRECTORY", credentials.toString(),
+                "ATTACHE_DATABASE_URL", "jdbc:postgresql://db:5432/attache", "ATTACHE_DATABASE_USER", "attache",
+                "ATTACHE_STORE", "discord", "ATTACHE_CLUSTER_LISTEN", "0.0.0.0:8081");
+        Config node = new ConfigLoader(env).load(null, Map.of());
+        assertTrue(node.metadata().postgres());
+        assertEquals("db secret", node.metadata().password());
+        assertEquals("a secret the nodes share", node.cluster().secret());
+        assertEquals(8081, node.cluster().listen().port());
+        assertTrue(!node.metadata().toString().contains("db secret") && !node.cluster().toString().contains("share"));
+
+        ConfigException noListener = assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of("HOME", dir.toString(),
+                "ATTACHE_DATABASE_URL", "jdbc:postgresql://db/attache", "ATTACHE_WRITE_BACK", "on")).load(null, Map.of()));
+        assertTrue(noListener.getMessage().contains("cluster-listen"), noListener.getMessage());
+        assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of("HOME", dir.toString(),
+                "ATTACHE_DATABASE_URL", "jdbc:mysql://db/attache")).load(null, Map.of()));
+    }
+
+    @Test
     void sizesAndDurationsInHumanForms() throws Exception {
         Config c = new ConfigLoader(Map.of("HOME", dir.toString(), "ATTACHE_CHUNK_SIZE", "8MiB", "ATTACHE_GC_GRACE", "2h"))
                 .load(null, Map.of());

@@ -1,6 +1,7 @@
 package io.attache.app;
 
 import io.attache.testing.RawHttp;
+import io.attache.testing.TestDatabase;
 import io.attache.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,6 +129,38 @@ class RecoveryTest {
         assertEquals(1, refused.code());
         try (TestServer restored = TestServer.start(fresh, Map.of("local-store-dir", lost.resolve("store").toString(),
                 "passphrase", "a long recovery passphrase"))) {
+            check(restored, contents);
+        }
+    }
+
+    /**
+     * On PostgreSQL a snapshot is an SQLite file copied from one read transaction; the restore
+     * copies it into an empty database (and refuses one that is not).
+     */
+    @Test
+    void aPostgresqlDriveComesBackIntoAnEmptyDatabase() throws Exception {
+        Path lost = dir.resolve("lost-pg");
+        String before = TestDatabase.freshSchema();
+        Map<String, byte[]> contents;
+        try (TestServer server = TestServer.start(lost, Map.of("chunk-size", "64KiB", "database-url", before)).user("r")) {
+            contents = fill(server);
+            server.attache().backup.backupNow();
+        }
+        Path fresh = Files.createDirectories(dir.resolve("fresh-pg"));
+        Files.copy(lost.resolve("master.key"), fresh.resolve("master.key"));
+        Files.setPosixFilePermissions(fresh.resolve("master.key"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String after = TestDatabase.freshSchema();
+        Map<String, String> env = Map.of("HOME", dir.toString(), "ATTACHE_LOCAL_STORE_DIR", lost.resolve("store").toString(),
+                "ATTACHE_DATABASE_URL", after);
+        Result restore = attache(env, "restore", "--from-store", "--data-dir", fresh.toString());
+        assertEquals(0, restore.code(), restore.err());
+        Result again = attache(env, "restore", "--from-store", "--data-dir", fresh.toString());
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains("not empty"), again.err());
+        Result fsck = attache(env, "fsck", "--verify-chunks", "--data-dir", fresh.toString());
+        assertEquals(0, fsck.code(), fsck.out() + fsck.err());
+        try (TestServer restored = TestServer.start(fresh, Map.of("local-store-dir", lost.resolve("store").toString(),
+                "database-url", after))) {
             check(restored, contents);
         }
     }

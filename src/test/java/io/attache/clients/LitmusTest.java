@@ -122,15 +122,25 @@ class LitmusTest {
             ExternalProgram.require(SUITES.resolve(suite.name()).toString(), "litmus");
         }
         assertTrue(Files.isDirectory(HTDOCS), "litmus' test documents are missing: " + HTDOCS);
-        server = TestServer.start(dir).user("litmus");
+        server = startServer(dir);
         assertEquals(201, mkcol("/litmus/"));
+    }
+
+    /** The server litmus runs against, with user "litmus". */
+    TestServer startServer(Path dir) throws Exception {
+        return TestServer.start(dir).user("litmus");
+    }
+
+    /** Stops what {@link #startServer} started. */
+    void stopServer() throws Exception {
+        server.close();
     }
 
     @AfterAll
     void stop() throws Exception {
         System.out.println(table());
         if (server != null) {
-            server.close();
+            stopServer();
         }
     }
 

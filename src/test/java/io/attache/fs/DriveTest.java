@@ -2,6 +2,10 @@ package io.attache.fs;
 
 import io.attache.testing.TestServer;
 import io.attache.meta.DeleteQueue;
+import io.attache.testing.TestDatabase;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The file system service on a real database and store: transactions, sharing and concurrency. */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(TestDatabase.class)
 class DriveTest {
+
+    @Parameter
+    TestDatabase database;
 
     @TempDir
     Path dir;
@@ -36,7 +45,7 @@ class DriveTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = TestServer.start(dir, Map.of("chunk-size", "64KiB", "gc-grace", "0s", "trash-retention", "0")).user("u");
+        server = TestServer.start(dir, database.settings(dir, Map.of("chunk-size", "64KiB", "gc-grace", "0s", "trash-retention", "0"))).user("u");
         long id = server.attache().users.find("u").orElseThrow().id();
         drive = server.attache().files.drive(id);
     }

@@ -1,6 +1,10 @@
 package io.attache.fs;
 
 import io.attache.testing.TestServer;
+import io.attache.testing.TestDatabase;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** fsck finds what is wrong, and only that. */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(TestDatabase.class)
 class FsckTest {
+
+    @Parameter
+    TestDatabase database;
 
     @TempDir
     Path dir;
@@ -27,7 +36,7 @@ class FsckTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = TestServer.start(dir, Map.of("chunk-size", "64KiB")).user("f");
+        server = TestServer.start(dir, database.settings(dir, Map.of("chunk-size", "64KiB"))).user("f");
         Drive drive = server.attache().files.drive(server.attache().users.find("f").orElseThrow().id());
         drive.mkdir(DavPath.parse("/d"));
         byte[] content = new byte[300_000];

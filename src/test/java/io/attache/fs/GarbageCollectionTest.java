@@ -1,6 +1,10 @@
 package io.attache.fs;
 
 import io.attache.testing.TestServer;
+import io.attache.testing.TestDatabase;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The collector deletes only what nothing references, whatever races around it. */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(TestDatabase.class)
 class GarbageCollectionTest {
+
+    @Parameter
+    TestDatabase database;
 
     @TempDir
     Path dir;
@@ -35,7 +44,7 @@ class GarbageCollectionTest {
     @Test
     void aCopyRacingTheDeleteOfItsSourceNeverLosesChunks() throws Exception {
         Map<String, String> settings = Map.of("chunk-size", "64KiB", "gc-grace", "0s", "trash-retention", "0");
-        try (TestServer server = TestServer.start(dir, settings).user("g")) {
+        try (TestServer server = TestServer.start(dir, database.settings(dir, settings)).user("g")) {
             Drive drive = server.attache().files.drive(server.attache().users.find("g").orElseThrow().id());
             int files = 40;
             byte[][] contents = new byte[files][];
@@ -99,7 +108,7 @@ class GarbageCollectionTest {
     @Test
     void orphansAndInterruptedUploadsAreCollectedAndLiveChunksKept() throws Exception {
         Map<String, String> settings = Map.of("chunk-size", "64KiB", "gc-grace", "0s");
-        try (TestServer server = TestServer.start(dir, settings).user("g")) {
+        try (TestServer server = TestServer.start(dir, database.settings(dir, settings)).user("g")) {
             Drive drive = server.attache().files.drive(server.attache().users.find("g").orElseThrow().id());
             byte[] content = new byte[150_000];
             new Random(3).nextBytes(content);
@@ -109,7 +118,7 @@ class GarbageCollectionTest {
             Files.createDirectories(orphan.getParent());
             Files.write(orphan, new byte[]{1, 2, 3});
             server.attache().db.write(c -> io.attache.meta.Blobs.recordPack(c, "local:cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd", 30,
-                    false, List.of(new io.attache.meta.Blobs.Placement(new byte[16], 0, 0, 30, 1)), 0));
+                    false, List.of(new io.attache.meta.Blobs.Placement(new byte[16], 0, 0, 30, 1)), 0, server.attache().member.id()));
             Path pending = dir.resolve("store/chunks/cd/cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd");
             Files.createDirectories(pending.getParent());
             Files.write(pending, new byte[]{4});

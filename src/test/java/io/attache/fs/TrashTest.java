@@ -2,6 +2,10 @@ package io.attache.fs;
 
 import io.attache.meta.DeleteQueue;
 import io.attache.testing.TestServer;
+import io.attache.testing.TestDatabase;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ParameterizedClass(name = "on {0}")
+@EnumSource(TestDatabase.class)
 class TrashTest {
+
+    @Parameter
+    TestDatabase database;
 
     @TempDir
     Path dir;
@@ -30,7 +39,7 @@ class TrashTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = TestServer.start(dir, Map.of("chunk-size", "64KiB", "gc-grace", "0s", "trash-retention", "7d"))
+        server = TestServer.start(dir, database.settings(dir, Map.of("chunk-size", "64KiB", "gc-grace", "0s", "trash-retention", "7d")))
                 .user("t").user("other");
         drive = server.attache().files.drive(server.attache().users.find("t").orElseThrow().id());
         trash = server.attache().trash;
@@ -153,7 +162,7 @@ class TrashTest {
     @Test
     void theRetentionEmptiesOldItemsOnly() throws Exception {
         server.close();
-        server = TestServer.start(dir, Map.of("chunk-size", "64KiB", "trash-retention", "1s"));
+        server = TestServer.start(dir, database.settings(dir, Map.of("chunk-size", "64KiB", "trash-retention", "1s")));
         drive = server.attache().files.drive(server.attache().users.find("t").orElseThrow().id());
         trash = server.attache().trash;
         write("/old", "o");

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** SQLite's own settings; what both databases must do is in {@link MetadataContractTest}. */
 class DatabaseTest {
 
     @TempDir
@@ -28,42 +29,6 @@ class DatabaseTest {
         }
         try (Database db = Database.open(file, true)) {
             assertEquals(Migrations.latestVersion(), versions(db), "no migration runs twice");
-        }
-    }
-
-    @Test
-    void aNewerSchemaIsRefused() throws Exception {
-        Path file = dir.resolve("b.db");
-        try (Database db = Database.open(file, true)) {
-            db.write(c -> c.createStatement().executeUpdate(
-                    "INSERT INTO schema_version (version, description, applied_at) VALUES (999, 'future', 0)"));
-        }
-        SQLException e = assertThrows(SQLException.class, () -> Database.open(file, true));
-        assertTrue(e.getMessage().contains("newer"), e.getMessage());
-    }
-
-    @Test
-    void aNameIsUniqueAmongFilesAndFoldersOfAFolder() throws Exception {
-        try (Database db = Database.open(dir.resolve("c.db"), false)) {
-            long root = db.write(c -> {
-                User u = Users.insert(c, "u", "hash", null, false, 1);
-                return Nodes.root(c, u.id()).orElseThrow().id();
-            });
-            db.write(c -> Nodes.insertFolder(c, 1, root, "same", 1));
-            assertThrows(SQLException.class, () -> db.write(c -> Nodes.insertFolder(c, 1, root, "same", 1)));
-            long version = db.write(c -> Versions.insert(c, new byte[16], 0, 65536, new byte[61], 0, null, 1));
-            assertThrows(SQLException.class, () -> db.write(c -> Nodes.insertFile(c, 1, root, "same", version, null, 1, 1)));
-        }
-    }
-
-    @Test
-    void aFailedTransactionLeavesNoTrace() throws Exception {
-        try (Database db = Database.open(dir.resolve("d.db"), false)) {
-            assertThrows(SQLException.class, () -> db.write(c -> {
-                Users.insert(c, "ghost", "hash", null, false, 1);
-                throw new SQLException("boom");
-            }));
-            assertTrue(db.read(c -> Users.byName(c, "ghost")).isEmpty());
         }
     }
 

@@ -1,6 +1,10 @@
 package io.attache.meta;
 
+import io.attache.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -18,14 +22,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Concurrent write transactions commit together, and each still succeeds or fails alone. */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(TestDatabase.class)
 class GroupCommitTest {
+
+    @Parameter
+    TestDatabase database;
 
     @TempDir
     Path dir;
 
     @Test
     void aFailingTransactionInABatchLeavesTheOthersCommitted() throws Exception {
-        try (Database db = Database.open(dir.resolve("g.db"), true)) {
+        try (Database db = database.open(dir)) {
             int writers = 40;
             ExecutorService pool = Executors.newFixedThreadPool(8);
             CountDownLatch go = new CountDownLatch(1);
@@ -67,7 +76,7 @@ class GroupCommitTest {
 
     @Test
     void aWriteInsideAWriteIsRefusedRatherThanDeadlocking() throws Exception {
-        try (Database db = Database.open(dir.resolve("n.db"), false)) {
+        try (Database db = database.open(dir)) {
             assertThrows(IllegalStateException.class, () -> db.write(c -> db.write(c2 -> 1)));
             int seven = db.write(c -> 7);
             assertEquals(7, seven, "the committer carries on");

@@ -43,6 +43,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 abstract class CrashHarness {
 
     static final int KILLS = Integer.getInteger("attache.crash.kills", 50);
+
+    /** How many times the server is killed. */
+    int kills() {
+        return KILLS;
+    }
     static final int CLIENTS = 4;
     static final String ABSENT = "absent";
     static final String FOLDER = "folder";
@@ -76,7 +81,7 @@ abstract class CrashHarness {
             }
         }
         long[] phases = new long[4];
-        for (int kill = 1; kill <= KILLS; kill++) {
+        for (int kill = 1; kill <= kills(); kill++) {
             long t0 = System.nanoTime();
             ForkedServer server = ForkedServer.start(data, env());
             long t1 = System.nanoTime();
@@ -95,8 +100,8 @@ abstract class CrashHarness {
             phases[0] += t1 - t0;
         }
         System.out.printf("%s per kill: start %d ms, verify %d ms, run %d ms, check %d ms%n", getClass().getSimpleName(),
-                phases[0] / KILLS / 1_000_000, phases[1] / KILLS / 1_000_000, phases[2] / KILLS / 1_000_000,
-                phases[3] / KILLS / 1_000_000);
+                phases[0] / kills() / 1_000_000, phases[1] / kills() / 1_000_000, phases[2] / kills() / 1_000_000,
+                phases[3] / kills() / 1_000_000);
         long endStart = System.nanoTime();
         try (ForkedServer last = ForkedServer.start(data, env())) {
             verifiedFiles += verifyAndSettle(last);
@@ -114,7 +119,7 @@ abstract class CrashHarness {
             assertEquals(List.of(), new Fsck(attache.db).verifyChunks(attache.reader, 1.0, 1, (d, t) -> { }).problems());
         }
         System.out.printf(getClass().getSimpleName() + ": %d kills, %d requests completed, %d cut off by a kill, %d file checks, "
-                + "0 partial or lost; gc: %s; orphans left after gc: %d%n", KILLS, committed.get(), cutOff.get(),
+                + "0 partial or lost; gc: %s; orphans left after gc: %d%n", kills(), committed.get(), cutOff.get(),
                 verifiedFiles, gc.replace('\n', ';'), orphansLeft);
         assertEquals(0, orphansLeft);
     }
@@ -258,9 +263,14 @@ abstract class CrashHarness {
         }
     }
 
-    /** After a kill, before the restart: SQLite's integrity check and Attaché's own checks are clean. */
-    static void checkDatabase(Path data, int kill) throws Exception {
-        try (Database db = Database.open(data.resolve("attache.db"), true)) {
+    /** The server's database, opened from the test. */
+    Database openDatabase(Path data) throws Exception {
+        return Database.open(data.resolve("attache.db"), true);
+    }
+
+    /** After a kill, before the restart: the database's integrity checks and Attaché's own are clean. */
+    void checkDatabase(Path data, int kill) throws Exception {
+        try (Database db = openDatabase(data)) {
             Fsck.Report report = new Fsck(db).checkMetadata();
             assertEquals(List.of(), report.problems(), "after kill " + kill);
         }

@@ -35,8 +35,9 @@ public final class ForkedServer implements AutoCloseable {
 
     /** As above, with {@code ATTACHE_*} settings in the server's environment. */
     public static ForkedServer start(Path dataDir, java.util.Map<String, String> env, String... jvmOptions) throws Exception {
-        if (!Files.exists(dataDir.resolve("attache.db"))) {
-            run(dataDir, List.of(jvmOptions), "user", "add", USER, "--password-stdin");
+        boolean postgres = env.containsKey("ATTACHE_DATABASE_URL");
+        if (!Files.exists(dataDir.resolve(postgres ? "node-id" : "attache.db"))) {
+            addUser(dataDir, env);
         }
         int port = freePort();
         Path log = Files.createTempFile(dataDir.getParent(), "server", ".log");
@@ -76,6 +77,24 @@ public final class ForkedServer implements AutoCloseable {
             throw new IllegalStateException("attache " + String.join(" ", args) + " failed:\n" + output);
         }
         return output;
+    }
+
+    /** Adds {@link #USER}; on a shared database another node may have added it already. */
+    static void addUser(Path dataDir, java.util.Map<String, String> env) throws Exception {
+        List<String> command = java(List.of());
+        command.addAll(List.of("io.attache.app.Main", "user", "add", USER, "--password-stdin", "--data-dir", dataDir.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        p.getOutputStream().write((TestServer.PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String output;
+        try (InputStream in = p.getInputStream()) {
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS) || (p.exitValue() != 0 && !output.contains("already exists"))) {
+            throw new IllegalStateException("attache user add failed:\n" + output);
+        }
     }
 
     /** What a CLI command printed and how it exited. */

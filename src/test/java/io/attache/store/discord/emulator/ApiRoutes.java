@@ -300,6 +300,7 @@ final class ApiRoutes {
                 case MESSAGE_DELETE -> {
                     Message msg = state.message(channel, Long.parseLong(m.message()));
                     if (msg == null) {
+                        state.delete(channel, Long.parseLong(m.message()));
                         yield unknownMessage();
                     }
                     if (!msg.authorId().equals(bot.userId) && !bot.manageMessages) {
@@ -311,6 +312,9 @@ final class ApiRoutes {
                 case WEBHOOK_MESSAGE_DELETE -> {
                     Message msg = state.message(channel, Long.parseLong(m.message()));
                     if (msg == null || !hook.id.equals(msg.webhookId())) {
+                        if (msg == null) {
+                            state.delete(channel, Long.parseLong(m.message()));
+                        }
                         yield unknownMessage();
                     }
                     state.delete(channel, msg.id());

@@ -210,6 +210,11 @@ public final class DiscordEmulator implements AutoCloseable {
         state.advanceClock(duration.toMillis());
     }
 
+    /** How many deletions named a message that was not there: a second deletion of one message counts here. */
+    public long deletesOfMissingMessages() {
+        return state.deletesOfMissing();
+    }
+
     public int messageCount() {
         return state.messageCount();
     }

@@ -95,6 +95,8 @@ final class EmulatorState {
     private final EmulatorSettings settings;
     private final UrlSigner signer;
     private volatile long clockOffsetMillis;
+    /** Deletions, single or in bulk, of messages that were not there (deleted already, or never). Guarded by this. */
+    private long deletesOfMissing;
     private long lastId;
 
     EmulatorState(EmulatorSettings settings, UrlSigner signer) {
@@ -153,11 +155,16 @@ final class EmulatorState {
     synchronized boolean delete(Channel channel, long messageId) {
         Message m = channel.messages.remove(messageId);
         if (m == null) {
+            deletesOfMissing++;
             return false;
         }
         channel.pins.remove(messageId);
         m.attachments().forEach(a -> attachments.remove(a.id()));
         return true;
+    }
+
+    synchronized long deletesOfMissing() {
+        return deletesOfMissing;
     }
 
     Message message(Channel channel, long id) {
