@@ -3,6 +3,7 @@ package io.attache.fs;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class Checksums {
             }
             values.put(algorithm, hex);
         }
-        return new Checksums(Map.copyOf(values));
+        return new Checksums(Collections.unmodifiableMap(values));
     }
 
     /** Reads what {@link #toString()} wrote; null stays null. */
