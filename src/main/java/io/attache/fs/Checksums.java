@@ -3,6 +3,7 @@ package io.attache.fs;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -51,7 +52,7 @@ public final class Checksums {
             values.put(algorithm, hex);
         }
         // In the order announced: Map.copyOf would shuffle it anew in every JVM.
-        return new Checksums(java.util.Collections.unmodifiableMap(values));
+        return new Checksums(Collections.unmodifiableMap(values));
     }
 
     /** Reads what {@link #toString()} wrote; null stays null. */

@@ -20,6 +20,7 @@ import java.util.zip.ZipInputStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The web app's API: sign-in, anti-forgery rules, safety headers, files, zip, search, trash. */
@@ -178,7 +179,9 @@ class WebApiTest {
         JsonNode status = WebClient.json(root.get("/api/admin/status"));
         assertEquals("local", status.get("store").get("store").asText());
         assertEquals(200, root.post("/api/admin/users/remove", Map.of("name", "bob")).statusCode());
-        assertTrue(server.attache().users.find("bob").isEmpty());
+        assertNotNull(server.attache().users.find("bob").orElseThrow().removedAt(),
+                "removed: no longer signs in, files kept until the trash retention ends");
+        assertEquals(401, new WebClient(server.webUrl()).login("bob", "long enough"));
     }
 
     private static String cookieOf(WebClient client) throws Exception {
