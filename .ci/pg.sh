@@ -2,8 +2,8 @@
 # A throw-away PostgreSQL cluster for the tests and the cluster benchmark: initdb in a temporary
 # directory, its own port on 127.0.0.1, no system service, trust authentication for one user.
 #
-#   eval "$(.ci/pg.sh start)"       # exports PG_DIR, PG_PORT and ATTACHE_TEST_POSTGRES=jdbc:postgresql://...
-#   mvn -B verify                   # the tests read ATTACHE_TEST_POSTGRES (or -Dattache.test.postgres=...)
+#   eval "$(.ci/pg.sh start)"       # exports PG_DIR, PG_PORT and TEST_POSTGRES_URL=jdbc:postgresql://...
+#   mvn -B verify                   # the tests read TEST_POSTGRES_URL (or -Dattache.test.postgres=...)
 #   .ci/pg.sh stop "$PG_DIR"        # stops it and removes the directory
 #
 # start --durable keeps PostgreSQL's default fsync settings (for benchmarks); without it the
@@ -56,7 +56,7 @@ case "${1:-}" in
       || { cat "$dir/server.log" >&2; exit 1; }
     echo "export PG_DIR=$dir"
     echo "export PG_PORT=$port"
-    echo "export ATTACHE_TEST_POSTGRES=jdbc:postgresql://127.0.0.1:$port/postgres?user=attache"
+    echo "export TEST_POSTGRES_URL=jdbc:postgresql://127.0.0.1:$port/postgres?user=attache"
     ;;
   stop)
     dir="${2:?usage: pg.sh stop DIR}"

@@ -65,11 +65,11 @@ public enum TestDatabase {
 
     /** The PostgreSQL server's URL (its default database), or a failure that says how to get one. */
     public static String postgresUrl() {
-        String url = System.getProperty(PROPERTY, System.getenv("ATTACHE_TEST_POSTGRES"));
+        String url = System.getProperty(PROPERTY, System.getenv("TEST_POSTGRES_URL"));
         if (url == null || url.isBlank()) {
             throw new IllegalStateException("this test needs a PostgreSQL server: run it with -D" + PROPERTY
                     + "=jdbc:postgresql://127.0.0.1:PORT/postgres?user=... (eval \"$(.ci/pg.sh start)\" starts a throw-away "
-                    + "one and prints ATTACHE_TEST_POSTGRES)");
+                    + "one and prints TEST_POSTGRES_URL)");
         }
         return url;
     }
