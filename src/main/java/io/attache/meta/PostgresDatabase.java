@@ -165,8 +165,13 @@ final class PostgresDatabase extends Database {
      */
     @Override
     public boolean snapshotTo(Path target, Work<Boolean> condition) throws SQLException {
-        if (java.nio.file.Files.exists(target)) {
-            throw new SQLException("the snapshot " + target + " exists already");
+        // As VACUUM INTO on SQLite: the target is new, or an empty file made owner-only beforehand.
+        try {
+            if (java.nio.file.Files.exists(target) && java.nio.file.Files.size(target) > 0) {
+                throw new SQLException("the snapshot " + target + " exists already");
+            }
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot check the snapshot's file " + target + ": " + e.getMessage(), e);
         }
         return read(c -> {
             if (!condition.run(c)) {
@@ -178,6 +183,17 @@ final class PostgresDatabase extends Database {
                     Snapshots.detachFromCluster(to, System.currentTimeMillis());
                     return null;
                 });
+            } catch (SQLException | RuntimeException e) {
+                // A half-written snapshot is no snapshot: the next attempt starts from nothing.
+                for (String suffix : new String[]{"-wal", "-shm", "-journal"}) {
+                    try {
+                        java.nio.file.Files.deleteIfExists(Path.of(target + suffix));
+                    } catch (java.io.IOException ignored) {
+                        // the caller deletes the snapshot's directory entry; these go with the next attempt
+                    }
+                }
+                truncate(target);
+                throw e;
             }
             return true;
         });
@@ -232,5 +248,13 @@ final class PostgresDatabase extends Database {
         }
         readers.close();
         writer.close();
+    }
+
+    private static void truncate(Path file) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        } catch (java.io.IOException ignored) {
+            // the next attempt reports "exists already" with the path
+        }
     }
 }

@@ -28,6 +28,11 @@ public final class TableCopy {
 
     /** Tables that describe the running cluster, not the drive: never copied. */
     public static final Set<String> NODE_LOCAL = Set.of("schema_version", "cluster_node", "cluster_job");
+    /**
+     * Tables whose first rows the migrations write ({@code id_sequence}: the next trash id), so a
+     * freshly migrated database has them; a copy replaces them with the source's.
+     */
+    static final Set<String> SEEDED_BY_MIGRATIONS = Set.of("id_sequence");
     private static final int BATCH = 500;
 
     private TableCopy() {
@@ -42,6 +47,13 @@ public final class TableCopy {
     public static Map<String, Long> copy(Connection from, Connection to, Dialect toDialect, Set<String> skip)
             throws SQLException {
         Map<String, Long> copied = new LinkedHashMap<>();
+        for (String seeded : SEEDED_BY_MIGRATIONS) {
+            if (!skip.contains(seeded)) {
+                try (Statement s = to.createStatement()) {
+                    s.executeUpdate("DELETE FROM " + Dialect.quote(seeded));
+                }
+            }
+        }
         for (Table table : inDependencyOrder(from)) {
             if (skip.contains(table.name)) {
                 continue;
@@ -58,11 +70,14 @@ public final class TableCopy {
         return copied;
     }
 
-    /** Tables (but {@code skip}) that hold any row: an empty database has none. */
+    /**
+     * Tables (but {@code skip}) that hold any row: an empty database, or one that only the
+     * migrations wrote to, has none.
+     */
     public static List<String> nonEmpty(Connection c, Set<String> skip) throws SQLException {
         List<String> out = new ArrayList<>();
         for (Table table : inDependencyOrder(c)) {
-            if (skip.contains(table.name)) {
+            if (skip.contains(table.name) || SEEDED_BY_MIGRATIONS.contains(table.name)) {
                 continue;
             }
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
