@@ -31,6 +31,7 @@ import io.attache.meta.Database;
 import io.attache.meta.Settings;
 import io.attache.pipeline.BufferPool;
 import io.attache.pipeline.ChunkWriter;
+import io.attache.pipeline.PackFill;
 import io.attache.pipeline.Packer;
 import io.attache.pipeline.PendingChunkLog;
 import io.attache.pipeline.RangeReader;
@@ -96,6 +97,7 @@ public final class Attache implements AutoCloseable {
     private final ExecutorService fetchers;
     private Closeable lock;
     private final Packer packer;
+    private final PackFill packFill;
     /** The write-back uploader and its staging area, or null when nothing is ever staged. */
     public final Uploader uploader;
     public final StagingStore staging;
@@ -153,8 +155,9 @@ public final class Attache implements AutoCloseable {
         this.fetchers = Executors.newFixedThreadPool(Math.max(2, uploadBuffers), daemon("attache-fetch"));
         WriteJournal journal = new WriteJournal(db, clock, nodeId);
         this.collector = new ChunkCollector(db, store, clock, config.gcGrace(), node);
+        this.packFill = new PackFill(ChunkFormat.cipherChunkSize(chunkSize));
         this.uploader = staging == null ? null : new Uploader(db, staging, base, collector, clock,
-                ChunkFormat.cipherChunkSize(chunkSize), config.packing().linger(), config.uploadConcurrency(), node);
+                ChunkFormat.cipherChunkSize(chunkSize), config.packing().linger(), config.uploadConcurrency(), node, packFill);
         ChunkWriter writer;
         if (config.packing().writeBack() == Config.WriteBack.ON) {
             this.packer = null;
@@ -163,7 +166,7 @@ public final class Attache implements AutoCloseable {
             int packThreshold = packThreshold(config, chunkSize);
             this.packer = packThreshold == 0 ? null : new Packer(base, journal,
                     new BufferPool(ChunkFormat.cipherChunkSize(chunkSize), config.uploadConcurrency() + 1, 0),
-                    config.uploadConcurrency());
+                    config.uploadConcurrency(), packFill);
             writer = new ChunkWriter(base, masterKey, buffers, uploaders, journal, chunkSize, config.uploadConcurrency(),
                     packer, packThreshold);
         }
@@ -314,7 +317,7 @@ public final class Attache implements AutoCloseable {
                     recentErrors == null ? ErrorLog.NONE : recentErrors, metrics, Clock.systemUTC());
             server.web(config.web().listen(), config.web().tlsListen(), keys, web.servlet(), web::stop);
         }
-        vitals = Vitals.instrument(metrics, db, users, files, uploads);
+        vitals = Vitals.instrument(metrics, db, users, files, uploads, packFill);
         server.metrics(metrics, metrics::scrape, config.web().metricsToken(), config.web().metricsListen());
         if (config.web().requestLog() != null) {
             server.requestLog(config.web().requestLog(), config.web().requestLog() == io.attache.config.WebSettings.STDERR);

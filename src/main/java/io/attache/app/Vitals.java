@@ -5,7 +5,9 @@ import io.attache.fs.FileService;
 import io.attache.fs.UploadQueue;
 import io.attache.fs.UserService;
 import io.attache.meta.Database;
+import io.attache.pipeline.PackFill;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -23,7 +25,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 /**
  * The server's vital signs in one Prometheus registry: what the store stack counts (bound where it
  * is built, in {@link Stores}), the HTTP server (bound by it), and here the JVM, the database
- * pools, sign-ins and uploads. Every meter is named attache_* or by the library that measures it
+ * pools, sign-ins, uploads and packs. Every meter is named attache_* or by the library that measures it
  * (jvm_*, jetty_*, hikaricp_*, process_*).
  */
 final class Vitals {
@@ -49,7 +51,7 @@ final class Vitals {
 
     /** Binds the JVM, the database pools, sign-ins and uploads; the result is closed when the server stops. */
     static AutoCloseable instrument(PrometheusMeterRegistry metrics, Database db, UserService users, FileService files,
-                                    UploadQueue uploads) {
+                                    UploadQueue uploads, PackFill packs) {
         new ClassLoaderMetrics().bindTo(metrics);
         new JvmMemoryMetrics().bindTo(metrics);
         JvmGcMetrics gc = new JvmGcMetrics();
@@ -80,6 +82,14 @@ final class Vitals {
                 .description("Acknowledged uploads not yet completely in the store (write-back)").register(metrics);
         Gauge.builder("attache.uploads.pending.bytes", uploads, q -> q.snapshot(null).pendingBytes())
                 .baseUnit("bytes").description("Bytes of acknowledged uploads still to store").register(metrics);
+        Gauge.builder("attache.uploads.rate", uploads, q -> q.snapshot(null).bytesPerSecond())
+                .baseUnit("bytes").description("Recent rate of the write-back uploader into the store, per second").register(metrics);
+        FunctionCounter.builder("attache.packs.stored", packs, PackFill::packs)
+                .description("Packs stored since the start").register(metrics);
+        FunctionCounter.builder("attache.packs.stored.bytes", packs, PackFill::bytes)
+                .baseUnit("bytes").description("Bytes in the packs stored since the start").register(metrics);
+        Gauge.builder("attache.packs.fill", packs, PackFill::mean)
+                .description("Mean fill of the packs stored since the start, 0 to 1").register(metrics);
         return gc;
     }
 }

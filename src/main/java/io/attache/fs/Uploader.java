@@ -3,6 +3,7 @@ package io.attache.fs;
 import io.attache.meta.Database;
 import io.attache.meta.Packs;
 import io.attache.meta.Settings;
+import io.attache.pipeline.PackFill;
 import io.attache.store.ChunkStore;
 import io.attache.store.StagingStore;
 import org.slf4j.Logger;
@@ -54,6 +55,7 @@ public final class Uploader implements AutoCloseable {
     private final PackMover mover;
     private final Clock clock;
     private final int capacity;
+    private final PackFill fill;
     private final long lingerMillis;
     /** The longest a short blob waits for others to share a pack with: a minute, or 30 lingers. */
     private final long maxWaitMillis;
@@ -79,15 +81,17 @@ public final class Uploader implements AutoCloseable {
      */
     public Uploader(Database db, StagingStore staging, ChunkStore store, ChunkCollector collector, Clock clock,
                     int capacity, Duration linger, int workers) {
-        this(db, staging, store, collector, clock, capacity, linger, workers, null);
+        this(db, staging, store, collector, clock, capacity, linger, workers, null, new PackFill(capacity));
     }
 
     /**
      * @param node this node's id in a cluster, or null on a single node: a node uploads only what
      *             it staged itself (see {@link StagingStore#ownPattern})
+     * @param fill counts the packs uploaded, for the metrics
      */
     public Uploader(Database db, StagingStore staging, ChunkStore store, ChunkCollector collector, Clock clock,
-                    int capacity, Duration linger, int workers, String node) {
+                    int capacity, Duration linger, int workers, String node, PackFill fill) {
+        this.fill = fill;
         this.ownStaged = StagingStore.ownPattern(node);
         this.db = db;
         this.staging = staging;
@@ -194,6 +198,9 @@ public final class Uploader implements AutoCloseable {
                 }
             }
             counted(moved.bytes());
+            if (moved.locator() != null) {
+                fill.stored(moved.bytes());
+            }
             generation.incrementAndGet();
             collector.drainStaged();
             log.debug("Uploaded {} staged blobs ({} bytes) as {}; {} were gone", moved.blobs(), moved.bytes(),

@@ -35,6 +35,7 @@ public final class Packer implements AutoCloseable {
     private final PendingChunkLog journal;
     private final BufferPool buffers;
     private final int capacity;
+    private final PackFill fill;
     private final List<Thread> storers = new ArrayList<>();
     private final SecureRandom random = new SecureRandom();
     /** Packs closed and waiting for a storing thread, oldest first. Guarded by {@code this}. */
@@ -62,6 +63,11 @@ public final class Packer implements AutoCloseable {
      * @param storers  threads storing packs at once
      */
     public Packer(ChunkStore store, PendingChunkLog journal, BufferPool buffers, int storers) {
+        this(store, journal, buffers, storers, new PackFill(buffers.bufferSize()));
+    }
+
+    /** @param fill counts the packs stored, for the metrics */
+    public Packer(ChunkStore store, PendingChunkLog journal, BufferPool buffers, int storers, PackFill fill) {
         if (buffers.bufferSize() > store.properties().maxObjectSize()) {
             throw new IllegalArgumentException("packs of " + buffers.bufferSize() + " bytes exceed the store's limit of "
                     + store.properties().maxObjectSize());
@@ -70,6 +76,7 @@ public final class Packer implements AutoCloseable {
         this.journal = journal;
         this.buffers = buffers;
         this.capacity = buffers.bufferSize();
+        this.fill = fill;
         for (int i = 0; i < Math.max(1, storers); i++) {
             Thread t = new Thread(this::storeLoop, "attache-packer-" + (i + 1));
             t.setDaemon(true);
@@ -207,6 +214,7 @@ public final class Packer implements AutoCloseable {
             random.nextBytes(name);
             Locator locator = store.put(HexFormat.of().formatHex(name), pack.buffer, 0, pack.used);
             journal.stored(locator.value(), pack.used, false, pack.blobs);
+            fill.stored(pack.used);
             pack.stored.complete(locator.value());
         } catch (IOException | RuntimeException e) {
             log.debug("Storing a pack of {} blobs failed: {}", pack.blobs.size(), e.toString());

@@ -65,8 +65,11 @@ class MetricsTest {
             assertTrue(delta(before, after, "attache_store_bytes_total{direction=\"up\"}") > body.length,
                     "the encrypted chunk went to the store");
             assertTrue(delta(before, after, "attache_store_operations_seconds_count{operation=\"put\",outcome=\"ok\"}") >= 1);
+            assertEquals(1.0, delta(before, after, "attache_packs_stored_total"), "a file shorter than a chunk goes into a pack");
+            assertTrue(delta(before, after, "attache_packs_stored_bytes_total") > body.length);
+            assertTrue(after.get("attache_packs_fill") > 0 && after.get("attache_packs_fill") <= 1, "fill " + after.get("attache_packs_fill"));
             for (String family : new String[]{"jvm_memory_used_bytes", "jetty_threads_busy", "hikaricp_connections_active",
-                    "attache_uploads_receiving", "attache_uploads_pending_files", "attache_logins_bans_total",
+                    "attache_uploads_receiving", "attache_uploads_pending_files", "attache_uploads_rate_bytes", "attache_logins_bans_total",
                     "process_uptime_seconds"}) {
                 assertTrue(after.keySet().stream().anyMatch(k -> k.equals(family) || k.startsWith(family + "{")), family);
             }
