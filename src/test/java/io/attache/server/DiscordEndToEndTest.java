@@ -111,6 +111,34 @@ class DiscordEndToEndTest {
         }
     }
 
+    /** Packs as Discord sees them: short files share one attachment, and a range costs one CDN request. */
+    @Test
+    void aRangeInsideAPackedFileFetchesOnlyItsSegmentsInOneCdnRequest() throws Exception {
+        try (DiscordEmulator discord = DiscordEmulator.start(EmulatorSettings.fastForTests().channels(1));
+             TestServer server = TestServer.start(dir, settings(discord, Map.of("pack-linger", "5s"))).user("d")) {
+            byte[][] files = new byte[3][];
+            for (int i = 0; i < files.length; i++) {
+                files[i] = new byte[(1 << 20) + 1000 * i];
+                new Random(i).nextBytes(files[i]);
+                assertEquals(201, RawHttp.exchange(server.port(), "PUT /f" + i + ".bin HTTP/1.1" + auth()
+                        + "\nContent-Length: " + files[i].length, files[i]).status());
+            }
+            assertTrue(server.attache().uploader.awaitFlushed(java.time.Duration.ofSeconds(60)), "write-back drained");
+            assertEquals(1, discord.messageIds(discord.channelIds().get(0)).size(), "three short files, one attachment");
+
+            long bytesBefore = discord.counters().cdnBytesServed();
+            long requestsBefore = discord.counters().requests(RouteClass.CDN);
+            int from = 500_000;
+            RawHttp.Response r = RawHttp.exchange(server.port(), "GET /f1.bin HTTP/1.1" + auth()
+                    + "\nRange: bytes=" + from + "-" + (from + 65_535));
+            assertEquals(206, r.status());
+            assertArrayEquals(Arrays.copyOfRange(files[1], from, from + 65_536), r.body());
+            assertEquals(1, discord.counters().requests(RouteClass.CDN) - requestsBefore, "one CDN request");
+            long fetched = discord.counters().cdnBytesServed() - bytesBefore;
+            assertTrue(fetched <= 65_536 + 2 * 65_564, "fetched " + fetched + " bytes of a 3 MiB pack for a 64 KiB range");
+        }
+    }
+
     /** Write-through (write-back off): a PUT waits for the store, so the store's failures are the PUT's. */
     @Test
     void underFaultsEveryPutIsWholeOrAbsentAndEveryGetIsRightOrAnError() throws Exception {
