@@ -43,6 +43,7 @@ public final class UserService {
     private final TrashBin trash;
     private final SecureRandom random = new SecureRandom();
     private final SecretKeySpec cacheKey;
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
     private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
     private volatile AuthEvents events = AuthEvents.NONE;
     private volatile String standIn;
@@ -320,13 +321,22 @@ public final class UserService {
     }
 
     private byte[] mac(String name, char[] password) {
+        Mac hmac = macs.get();
+        hmac.update(name.getBytes(StandardCharsets.UTF_8));
+        hmac.update((byte) 0);
+        hmac.update(new String(password).getBytes(StandardCharsets.UTF_8));
+        return hmac.doFinal(); // and ready for the next use, with the same key
+    }
+
+    /**
+     * One keyed HMAC per thread: looking one up and keying it costs more than hashing a name and
+     * a password, and every authenticated request needs one.
+     */
+    private Mac newMac() {
         try {
             Mac hmac = Mac.getInstance("HmacSHA256");
             hmac.init(cacheKey);
-            hmac.update(name.getBytes(StandardCharsets.UTF_8));
-            hmac.update((byte) 0);
-            hmac.update(new String(password).getBytes(StandardCharsets.UTF_8));
-            return hmac.doFinal();
+            return hmac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is missing", e);
         }
