@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -24,6 +25,7 @@ public final class HealthCheck {
     private final Clock clock;
     private final long reuseNanos;
     private final long timeoutNanos;
+    private final Executor checker;
     private Result last;
     private CompletableFuture<Boolean> running;
     private long runningSince;
@@ -32,6 +34,16 @@ public final class HealthCheck {
     }
 
     public HealthCheck(Database db, ChunkStore store, Clock clock, Duration reuseFor, Duration timeout) {
+        this(db, store, clock, reuseFor, timeout, r -> {
+            Thread t = new Thread(r, "attache-health");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /** As above, with the checks run by {@code checker} (each on a thread of its own in the server). */
+    HealthCheck(Database db, ChunkStore store, Clock clock, Duration reuseFor, Duration timeout, Executor checker) {
+        this.checker = checker;
         this.db = db;
         this.store = store;
         this.clock = clock;
@@ -49,17 +61,16 @@ public final class HealthCheck {
             if (previous != null && now - previous.at() < reuseNanos) {
                 return previous.healthy();
             }
-            if (running == null) {
-                runningSince = now;
-                running = CompletableFuture.supplyAsync(this::check, r -> {
-                    Thread t = new Thread(r, "attache-health");
-                    t.setDaemon(true);
-                    t.start();
-                });
-                running.whenComplete((ok, failure) -> finished(ok != null && ok));
-            }
             check = running;
-            if (previous != null) {
+            if (check == null) {
+                runningSince = now;
+                check = CompletableFuture.supplyAsync(this::check, checker);
+                running = check;
+                // May run at once, on this thread, when the check has already ended: it then
+                // clears running, and this caller still holds its own reference to the check.
+                check.whenComplete((ok, failure) -> finished(ok != null && ok));
+            }
+            if (previous != null && !check.isDone()) {
                 // A check is under way: until it answers, the last answer stands, unless it hangs.
                 return now - runningSince < timeoutNanos && previous.healthy();
             }
