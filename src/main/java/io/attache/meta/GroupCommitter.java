@@ -5,8 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -196,16 +196,27 @@ final class GroupCommitter implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs one transaction of a batch in a savepoint of its own. The savepoints are plain SQL with
+     * one fixed name (they never nest), so their statements stay prepared; the driver's
+     * {@code setSavepoint} formats a fresh name and a fresh statement each time.
+     */
     private static Object runInSavepoint(Connection c, Pending<?> pending) throws SQLException {
-        Savepoint savepoint = c.setSavepoint();
+        execute(c, "SAVEPOINT attache_batch_item");
         try {
             Object result = pending.work().run(c);
-            c.releaseSavepoint(savepoint);
+            execute(c, "RELEASE SAVEPOINT attache_batch_item");
             return result;
         } catch (SQLException | RuntimeException e) {
-            c.rollback(savepoint);
-            c.releaseSavepoint(savepoint);
+            execute(c, "ROLLBACK TO SAVEPOINT attache_batch_item");
+            execute(c, "RELEASE SAVEPOINT attache_batch_item");
             return new Failed(e);
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            p.execute();
         }
     }
 

@@ -32,16 +32,12 @@ public final class Packs {
     /** Records a pack that was just stored or staged; nothing references it yet. */
     public static long insert(Connection c, String locator, long size, boolean staged, long now) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("INSERT INTO pack (locator, size, live_blobs, live_bytes, staged, "
-                + "created_at) VALUES (?, ?, 0, 0, ?, ?)", PreparedStatement.RETURN_GENERATED_KEYS)) {
+                + "created_at) VALUES (?, ?, 0, 0, ?, ?) RETURNING id")) {
             p.setString(1, locator);
             p.setLong(2, size);
             p.setInt(3, staged ? 1 : 0);
             p.setLong(4, now);
-            p.executeUpdate();
-            try (ResultSet keys = p.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
+            return Nodes.insertedId(p);
         }
     }
 

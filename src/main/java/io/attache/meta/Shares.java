@@ -25,18 +25,14 @@ public final class Shares {
     public static long insert(Connection c, byte[] tokenHash, long ownerId, long nodeId, String passwordHash,
                               Long expiresAt, long now) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("INSERT INTO share_link (token_hash, owner_id, node_id, "
-                + "password_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)", PreparedStatement.RETURN_GENERATED_KEYS)) {
+                + "password_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
             p.setBytes(1, tokenHash);
             p.setLong(2, ownerId);
             p.setLong(3, nodeId);
             p.setString(4, passwordHash);
             Nodes.setNullableLong(p, 5, expiresAt);
             p.setLong(6, now);
-            p.executeUpdate();
-            try (ResultSet keys = p.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
+            return Nodes.insertedId(p);
         }
     }
 

@@ -111,6 +111,8 @@ final class SqliteDatabase extends Database {
                                          SQLiteConfig.TransactionMode mode, boolean durable) {
         SQLiteConfig sqlite = new SQLiteConfig();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // Ids come from RETURNING (Nodes.insertedId); the driver need not look for them after every statement.
+        sqlite.setGetGeneratedKeys(false);
         sqlite.setSynchronous(durable ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
         sqlite.enforceForeignKeys(true);
         sqlite.setBusyTimeout(BUSY_TIMEOUT_MS);

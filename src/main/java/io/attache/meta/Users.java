@@ -22,17 +22,13 @@ public final class Users {
             throws SQLException {
         long id;
         try (PreparedStatement p = c.prepareStatement("INSERT INTO app_user (name, password_hash, quota_bytes, created_at, "
-                + "is_admin) VALUES (?, ?, ?, ?, ?)", PreparedStatement.RETURN_GENERATED_KEYS)) {
+                + "is_admin) VALUES (?, ?, ?, ?, ?) RETURNING id")) {
             p.setString(1, name);
             p.setString(2, passwordHash);
             Nodes.setNullableLong(p, 3, quotaBytes);
             p.setLong(4, now);
             p.setInt(5, admin ? 1 : 0);
-            p.executeUpdate();
-            try (ResultSet keys = p.getGeneratedKeys()) {
-                keys.next();
-                id = keys.getLong(1);
-            }
+            id = Nodes.insertedId(p);
         }
         Nodes.insertFolder(c, id, null, "", now);
         return new User(id, name, passwordHash, quotaBytes, 0, now, admin, 0, 0, 0, null);

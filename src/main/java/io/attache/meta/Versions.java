@@ -29,18 +29,14 @@ public final class Versions {
                               int chunkCount, String checksums, long now) throws SQLException {
         long id;
         try (PreparedStatement p = c.prepareStatement("INSERT INTO version (content_id, size, chunk_size, wrapped_key, "
-                + "ref_count, created_at, checksums) VALUES (?, ?, ?, ?, 1, ?, ?)", PreparedStatement.RETURN_GENERATED_KEYS)) {
+                + "ref_count, created_at, checksums) VALUES (?, ?, ?, ?, 1, ?, ?) RETURNING id")) {
             p.setBytes(1, contentId);
             p.setLong(2, size);
             p.setInt(3, chunkSize);
             p.setBytes(4, wrappedKey);
             p.setLong(5, now);
             p.setString(6, checksums);
-            p.executeUpdate();
-            try (ResultSet keys = p.getGeneratedKeys()) {
-                keys.next();
-                id = keys.getLong(1);
-            }
+            id = Nodes.insertedId(p);
         }
         int committed = Blobs.commitPending(c, contentId, id);
         if (committed != chunkCount) {
