@@ -301,6 +301,39 @@ class BrowserTest {
                 .getAttribute("data-path")));
     }
 
+    /**
+     * A folder and a file dropped on the list as from the desktop: Chromium's own drag events
+     * (DevTools Input.dispatchDragEvent with file paths, as the window system hands them over),
+     * so the app's drop handler walks the real directory entries the browser gives it.
+     */
+    @Test
+    @Order(10)
+    void aFolderAndAFileDroppedOnTheListAreUploadedWithTheirTree() throws Exception {
+        drive.mkdir(DavPath.parse("/Drops"));
+        Path album = local.resolve("Album");
+        Path cover = localFile("Album/cover.jpg", 150_000);
+        Path track = localFile("Album/disc 1/track 01.txt", 3_000);
+        Path loose = localFile("loose.bin", 20_000);
+        go("#/files/Drops");
+        until(browser, d -> d.findElement(By.id("status-line")).getText().contains("empty"));
+        Map<?, ?> box = (Map<?, ?>) js(browser, "const r = document.getElementById('file-list').getBoundingClientRect();"
+                + "return {x: Math.round(r.left + r.width / 2), y: Math.round(r.top + r.height / 2)};");
+        Map<String, Object> data = Map.of("items", List.of(), "files", List.of(album.toString(), loose.toString()),
+                "dragOperationsMask", 1);
+        for (String type : List.of("dragEnter", "dragOver", "drop")) {
+            browser.executeCdpCommand("Input.dispatchDragEvent", Map.of("type", type,
+                    "x", ((Number) box.get("x")).intValue(), "y", ((Number) box.get("y")).intValue(), "data", data));
+        }
+        waitForUpload("/Drops/Album/cover.jpg");
+        waitForUpload("/Drops/Album/disc 1/track 01.txt");
+        waitForUpload("/Drops/loose.bin");
+        assertArrayEquals(Files.readAllBytes(cover), read("/Drops/Album/cover.jpg"));
+        assertArrayEquals(Files.readAllBytes(track), read("/Drops/Album/disc%201/track%2001.txt"));
+        assertArrayEquals(Files.readAllBytes(loose), read("/Drops/loose.bin"));
+        row("Album");
+        row("loose.bin");
+    }
+
     @Test
     @Order(11)
     void theFileManagerAsPeopleSeeIt() throws Exception {
