@@ -1,13 +1,9 @@
 package io.attache.web;
 
+import io.attache.testing.ManualClock;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-
-import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -37,23 +33,7 @@ class ContentSafetyTest {
 
     @Test
     void anAddressWaitsOnlyAfterItsBudgetAndOnlyUntilItsWindowPassed() {
-        long[] now = {1_000_000};
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(now[0]);
-            }
-        };
+        ManualClock clock = new ManualClock(1_000_000);
         AddressThrottle throttle = new AddressThrottle(clock, 3, 60_000);
         for (int i = 0; i < 3; i++) {
             assertEquals(0, throttle.retryAfterSeconds("10.0.0.1"));
@@ -61,9 +41,9 @@ class ContentSafetyTest {
         }
         assertEquals(60, throttle.retryAfterSeconds("10.0.0.1"));
         assertEquals(0, throttle.retryAfterSeconds("10.0.0.2"), "another address is not slowed");
-        now[0] += 59_500;
+        clock.advance(59_500);
         assertEquals(1, throttle.retryAfterSeconds("10.0.0.1"));
-        now[0] += 500;
+        clock.advance(500);
         assertEquals(0, throttle.retryAfterSeconds("10.0.0.1"), "the window has passed");
         throttle.failed("10.0.0.1");
         assertEquals(0, throttle.retryAfterSeconds("10.0.0.1"), "a new window starts with one failure");

@@ -5,6 +5,7 @@ import io.attache.fs.DavPath;
 import io.attache.fs.Drive;
 import io.attache.fs.FsException;
 import io.attache.fs.ShareLinks;
+import io.attache.testing.ManualClock;
 import io.attache.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,12 +16,9 @@ import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -136,32 +134,16 @@ class ShareLinksTest {
 
     @Test
     void aLinkExpires() throws Exception {
-        AtomicLong now = new AtomicLong(System.currentTimeMillis());
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(now.get());
-            }
-        };
+        ManualClock clock = new ManualClock(System.currentTimeMillis());
         ShareLinks links = new ShareLinks(server.attache().db, clock);
         long userId = server.attache().users.find("olivia").orElseThrow().id();
         assertThrows(FsException.BadRequest.class, () -> links.create(userId, DavPath.parse("/Holiday"), null,
-                Instant.ofEpochMilli(now.get() - 1)), "an expiry in the past");
-        ShareLinks.Created created = links.create(userId, DavPath.parse("/Holiday"), null, Instant.ofEpochMilli(now.get() + 60_000));
+                Instant.ofEpochMilli(clock.millis() - 1)), "an expiry in the past");
+        ShareLinks.Created created = links.create(userId, DavPath.parse("/Holiday"), null, Instant.ofEpochMilli(clock.millis() + 60_000));
         assertTrue(links.find(created.token()).isPresent());
-        now.addAndGet(59_999);
+        clock.advance(59_999);
         assertTrue(links.find(created.token()).isPresent());
-        now.addAndGet(1);
+        clock.advance(1);
         assertTrue(links.find(created.token()).isEmpty(), "expired at its expiry");
         assertThrows(FsException.NotFound.class, () -> links.open(created.token(), null));
         assertNotNull(links.list(userId).get(0).expiresAt(), "its owner still sees it, with its expiry");
