@@ -21,6 +21,7 @@ import io.attache.fs.MetadataBackup;
 import io.attache.fs.ResourceLimits;
 import io.attache.fs.Repacker;
 import io.attache.fs.ShareLinks;
+import io.attache.fs.WebSessions;
 import io.attache.fs.StagedBlobs;
 import io.attache.fs.UploadQueue;
 import io.attache.fs.TrashBin;
@@ -85,6 +86,7 @@ public final class Attache implements AutoCloseable {
     public final MetadataBackup backup;
     public final RangeReader reader;
     public final ShareLinks shares;
+    public final WebSessions webSessions;
     /** What write-back still has to upload, for the web app's transfers view and /metrics. */
     public final UploadQueue uploads;
     /** The server's vital signs, scraped as /metrics. */
@@ -184,6 +186,7 @@ public final class Attache implements AutoCloseable {
                 gate);
         this.users = new UserService(db, clock, trash);
         this.shares = new ShareLinks(db, clock);
+        this.webSessions = new WebSessions(db, clock);
         this.uploads = uploader == null ? UploadQueue.WRITE_THROUGH : new io.attache.fs.StagedUploads(db, uploader, clock);
     }
 
@@ -313,7 +316,7 @@ public final class Attache implements AutoCloseable {
         }
         recentErrors = RecentErrors.install();
         if (config.web().listen() != null || config.web().tlsListen() != null) {
-            WebApp web = new WebApp(files, users, logins, trash, shares, uploads, this::storeStatus,
+            WebApp web = new WebApp(files, users, logins, trash, shares, webSessions, uploads, this::storeStatus,
                     recentErrors == null ? ErrorLog.NONE : recentErrors, metrics, Clock.systemUTC());
             server.web(config.web().listen(), config.web().tlsListen(), keys, web.servlet(), web::stop);
         }

@@ -29,7 +29,8 @@ final class Migrations {
             "V5__packs.sql",
             "V6__client_metadata.sql",
             "V7__web.sql",
-            "V8__cluster.sql");
+            "V8__cluster.sql",
+            "V9__web_sessions.sql");
 
     private Migrations() {
     }

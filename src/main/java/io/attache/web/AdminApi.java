@@ -8,6 +8,7 @@ import io.attache.fs.FsException;
 import io.attache.fs.Transfers;
 import io.attache.fs.UploadQueue;
 import io.attache.fs.UserService;
+import io.attache.fs.WebSessions;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -24,13 +25,13 @@ import java.util.function.Supplier;
 final class AdminApi {
 
     private final UserService users;
-    private final Sessions sessions;
+    private final WebSessions sessions;
     private final UploadQueue queue;
     private final Transfers transfers;
     private final Supplier<Map<String, Object>> storeStatus;
     private final ErrorLog errors;
 
-    AdminApi(UserService users, Sessions sessions, UploadQueue queue, Transfers transfers,
+    AdminApi(UserService users, WebSessions sessions, UploadQueue queue, Transfers transfers,
              Supplier<Map<String, Object>> storeStatus, ErrorLog errors) {
         this.users = users;
         this.sessions = sessions;
@@ -72,7 +73,7 @@ final class AdminApi {
      */
     void removeUser(Exchange ex) throws FsException, IOException, WebException {
         String name = Exchange.text(ex.body(), "name");
-        if (name.equals(ex.session().userName)) {
+        if (name.equals(ex.session().userName())) {
             throw new WebException(409, "you cannot remove yourself");
         }
         if (users.remove(name, false) == UserService.Removal.NO_SUCH_USER) {
@@ -94,7 +95,7 @@ final class AdminApi {
         } finally {
             Arrays.fill(password, '\0');
         }
-        if (!name.equals(ex.session().userName)) {
+        if (!name.equals(ex.session().userName())) {
             sessions.closeAllOf(name);
         }
         ex.ok(Map.of());

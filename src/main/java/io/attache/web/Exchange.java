@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.attache.fs.DavPath;
 import io.attache.fs.FsException;
+import io.attache.fs.WebSessions;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -28,9 +29,9 @@ final class Exchange {
 
     final HttpServletRequest request;
     final HttpServletResponse response;
-    private final Sessions.Session session;
+    private final WebSessions.Session session;
 
-    Exchange(HttpServletRequest request, HttpServletResponse response, Sessions.Session session) {
+    Exchange(HttpServletRequest request, HttpServletResponse response, WebSessions.Session session) {
         this.request = request;
         this.response = response;
         this.session = session;
@@ -41,7 +42,7 @@ final class Exchange {
     }
 
     /** The signed-in session; {@link WebServlet} lets only signed-in requests reach the handlers that call this. */
-    Sessions.Session session() {
+    WebSessions.Session session() {
         if (session == null) {
             throw new IllegalStateException("no session");
         }

@@ -33,7 +33,7 @@ final class FilesApi {
     }
 
     private Drive drive(Exchange ex) {
-        return files.drive(ex.session().userId);
+        return files.drive(ex.session().userId());
     }
 
     /** {@code GET /api/list?path=/a&after=name&limit=n}: one page of a folder, in name order. */

@@ -28,7 +28,7 @@ final class ShareApi {
         String password = Exchange.optText(body, "password");
         JsonNode expires = body.get("expires");
         Instant expiresAt = expires == null || expires.isNull() ? null : Instant.ofEpochMilli(expires.asLong());
-        ShareLinks.Created created = links.create(ex.session().userId, path,
+        ShareLinks.Created created = links.create(ex.session().userId(), path,
                 password == null ? null : password.toCharArray(), expiresAt);
         Map<String, Object> out = view(created.link());
         out.put("url", "/s/" + created.token());
@@ -37,7 +37,7 @@ final class ShareApi {
 
     void list(Exchange ex) throws FsException, IOException {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (ShareLinks.Link link : links.list(ex.session().userId)) {
+        for (ShareLinks.Link link : links.list(ex.session().userId())) {
             out.add(view(link));
         }
         ex.ok(Map.of("links", out));
@@ -49,7 +49,7 @@ final class ShareApi {
         if (id == null || !id.canConvertToLong()) {
             throw new WebException(400, "\"id\" is missing");
         }
-        links.revoke(ex.session().userId, id.longValue());
+        links.revoke(ex.session().userId(), id.longValue());
         ex.ok(Map.of());
     }
 

@@ -40,7 +40,7 @@ final class TransfersApi {
 
     /** {@code GET /api/transfers}: the same snapshot once. */
     void snapshot(Exchange ex) throws IOException {
-        ex.ok(snapshot(ex.session().userId));
+        ex.ok(snapshot(ex.session().userId()));
     }
 
     Map<String, Object> snapshot(long userId) {
@@ -78,7 +78,7 @@ final class TransfersApi {
     }
 
     private void stream(Exchange ex) throws IOException, InterruptedException {
-        long userId = ex.session().userId;
+        long userId = ex.session().userId();
         ex.response.setStatus(200);
         ex.response.setContentType("text/event-stream;charset=utf-8");
         ex.response.setHeader("Cache-Control", "no-store");

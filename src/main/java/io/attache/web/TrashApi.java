@@ -20,7 +20,7 @@ final class TrashApi {
 
     void list(Exchange ex) throws FsException, IOException {
         List<Map<String, Object>> items = new ArrayList<>();
-        for (TrashBin.Entry e : trash.listOwn(ex.session().userId)) {
+        for (TrashBin.Entry e : trash.listOwn(ex.session().userId())) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", e.id());
             m.put("path", e.originalPath());
@@ -34,16 +34,16 @@ final class TrashApi {
 
     void restore(Exchange ex) throws FsException, IOException, WebException {
         long id = id(ex);
-        ex.ok(Map.of("path", trash.restoreOwn(ex.session().userId, id).toString()));
+        ex.ok(Map.of("path", trash.restoreOwn(ex.session().userId(), id).toString()));
     }
 
     void delete(Exchange ex) throws FsException, IOException, WebException {
-        trash.deleteOwn(ex.session().userId, id(ex));
+        trash.deleteOwn(ex.session().userId(), id(ex));
         ex.ok(Map.of());
     }
 
     void empty(Exchange ex) throws FsException, IOException {
-        ex.ok(Map.of("removed", trash.emptyOwn(ex.session().userId)));
+        ex.ok(Map.of("removed", trash.emptyOwn(ex.session().userId())));
     }
 
     private static long id(Exchange ex) throws WebException, IOException {

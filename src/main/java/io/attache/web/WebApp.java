@@ -6,6 +6,7 @@ import io.attache.fs.ShareLinks;
 import io.attache.fs.TrashBin;
 import io.attache.fs.UploadQueue;
 import io.attache.fs.UserService;
+import io.attache.fs.WebSessions;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServlet;
 
@@ -33,9 +34,9 @@ public final class WebApp {
      * @param storeStatus the store's health for the admin pages, as name/value pairs
      * @param metrics     where share-link traffic is counted
      */
-    public WebApp(FileService files, UserService users, LoginDefence logins, TrashBin trash, ShareLinks shares, UploadQueue queue,
+    public WebApp(FileService files, UserService users, LoginDefence logins, TrashBin trash, ShareLinks shares, WebSessions sessions,
+                  UploadQueue queue,
                   Supplier<Map<String, Object>> storeStatus, ErrorLog errors, MeterRegistry metrics, Clock clock) {
-        Sessions sessions = new Sessions(clock);
         AddressThrottle throttle = new AddressThrottle(clock, SHARE_GUESS_BUDGET, SHARE_GUESS_WINDOW_MILLIS);
         this.servlet = new WebServlet(users, logins, sessions, new Assets(), new FilesApi(files), new TrashApi(trash),
                 new ShareApi(shares), new SharedAccess(shares, files, throttle, clock, metrics),

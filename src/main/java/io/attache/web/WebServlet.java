@@ -5,6 +5,7 @@ import io.attache.fs.DavPath;
 import io.attache.fs.FsException;
 import io.attache.fs.LoginDefence;
 import io.attache.fs.UserService;
+import io.attache.fs.WebSessions;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,12 +29,14 @@ import java.util.Optional;
 final class WebServlet extends HttpServlet {
 
     private static final Logger log = LoggerFactory.getLogger(WebServlet.class);
+    /** The session cookie (see {@link WebSessions}). */
+    static final String COOKIE = "attache_session";
     /** The app's pages load only their own files, and are never framed by another site. */
     private static final String PAGE_POLICY = "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; "
             + "frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private final transient UserService users;
-    private final transient Sessions sessions;
+    private final transient WebSessions sessions;
     private final transient SignIn signIn;
     private final transient Assets assets;
     private final transient FilesApi filesApi;
@@ -43,7 +46,7 @@ final class WebServlet extends HttpServlet {
     private final transient TransfersApi transfersApi;
     private final transient AdminApi adminApi;
 
-    WebServlet(UserService users, LoginDefence logins, Sessions sessions, Assets assets, FilesApi filesApi,
+    WebServlet(UserService users, LoginDefence logins, WebSessions sessions, Assets assets, FilesApi filesApi,
                TrashApi trashApi, ShareApi shareApi, SharedAccess sharedAccess, TransfersApi transfersApi,
                AdminApi adminApi) {
         this.users = users;
@@ -145,15 +148,15 @@ final class WebServlet extends HttpServlet {
             login(new Exchange(request, response, null));
             return;
         }
-        Sessions.Session session = sessions.find(cookie(request, Sessions.COOKIE));
-        Optional<Account> account = session == null ? Optional.empty() : users.find(session.userName);
-        if (account.isEmpty() || account.get().id() != session.userId) {
+        WebSessions.Session session = sessions.find(cookie(request, COOKIE)).orElse(null);
+        Optional<Account> account = session == null ? Optional.empty() : users.find(session.userName());
+        if (account.isEmpty() || account.get().id() != session.userId()) {
             if (session != null) {
                 sessions.close(session);
             }
             throw new WebException(401, "sign in first");
         }
-        if (change && !sameToken(session.csrfToken, request.getHeader("X-CSRF-Token"))) {
+        if (change && !sameToken(session.csrfToken(), request.getHeader("X-CSRF-Token"))) {
             throw new WebException(403, "missing or wrong anti-forgery token");
         }
         Exchange ex = new Exchange(request, response, session);
@@ -179,10 +182,10 @@ final class WebServlet extends HttpServlet {
         }
         switch (method + " " + route) {
             case "GET /session" -> ex.ok(Map.of("user", account.get().name(), "admin", account.get().admin(),
-                    "csrf", session.csrfToken));
+                    "csrf", session.csrfToken()));
             case "POST /logout" -> {
                 sessions.close(session);
-                response.addHeader("Set-Cookie", Sessions.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+                response.addHeader("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
                 ex.ok(Map.of());
             }
             case "GET /list" -> filesApi.list(ex);
@@ -227,7 +230,7 @@ final class WebServlet extends HttpServlet {
             throw new WebException(401, "wrong user name or password");
         }
         String token = sessions.open(account.get());
-        ex.response.addHeader("Set-Cookie", Sessions.COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict"
+        ex.response.addHeader("Set-Cookie", COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict"
                 + (ex.request.isSecure() ? "; Secure" : ""));
         ex.ok(Map.of("user", account.get().name()));
     }

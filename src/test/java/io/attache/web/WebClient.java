@@ -26,6 +26,14 @@ final class WebClient {
         this.base = base;
     }
 
+    /** The same browser (its cookies and anti-forgery token) talking to {@code otherBase}: another node, or the same one restarted. */
+    WebClient sameBrowserOn(String otherBase) {
+        WebClient other = new WebClient(otherBase);
+        other.cookies.putAll(cookies);
+        other.csrf = csrf;
+        return other;
+    }
+
     /** Signs in; returns the status of the login answer. */
     int login(String user, String password) throws IOException, InterruptedException {
         HttpResponse<byte[]> r = send("POST", "/api/login", json(Map.of("user", user, "password", password)), Map.of());
