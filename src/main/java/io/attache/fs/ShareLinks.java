@@ -6,19 +6,14 @@ import io.attache.meta.Node;
 import io.attache.meta.Nodes;
 import io.attache.meta.Shares;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Read-only share links to a file or folder. A link is a random 256-bit token, shown once to its
@@ -29,8 +24,6 @@ import java.util.regex.Pattern;
  */
 public final class ShareLinks {
 
-    /** 43 characters of base64url: 256 bits. */
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
 
     private final Database db;
     private final Clock clock;
@@ -77,13 +70,11 @@ public final class ShareLinks {
             throw new FsException.BadRequest("the expiry is in the past");
         }
         String passwordHash = password == null || password.length == 0 ? null : PasswordHash.hash(password, random);
-        byte[] raw = new byte[32];
-        random.nextBytes(raw);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        String token = SecretTokens.next(random);
         Long expiry = expiresAt == null ? null : expiresAt.toEpochMilli();
         Link link = FileService.inTransaction(db, c -> {
             Node node = resolve(c, ownerId, path);
-            long id = Shares.insert(c, hash(token), ownerId, node.id(), passwordHash, expiry, now);
+            long id = Shares.insert(c, SecretTokens.hash(token), ownerId, node.id(), passwordHash, expiry, now);
             return new Link(id, path, node.isFolder(), passwordHash != null, instant(expiry), Instant.ofEpochMilli(now), 0);
         }, true);
         return new Created(link, token);
@@ -156,10 +147,10 @@ public final class ShareLinks {
     }
 
     private Optional<Found> live(Connection c, String token) throws SQLException {
-        if (token == null || !TOKEN.matcher(token).matches()) {
+        if (!SecretTokens.wellFormed(token)) {
             return Optional.empty();
         }
-        Optional<Shares.Link> link = Shares.byTokenHash(c, hash(token));
+        Optional<Shares.Link> link = Shares.byTokenHash(c, SecretTokens.hash(token));
         if (link.isEmpty() || link.get().expiresAt() != null && link.get().expiresAt() <= clock.millis()) {
             return Optional.empty();
         }
@@ -197,13 +188,5 @@ public final class ShareLinks {
 
     private static Instant instant(Long millis) {
         return millis == null ? null : Instant.ofEpochMilli(millis);
-    }
-
-    private static byte[] hash(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing", e);
-        }
     }
 }

@@ -3,16 +3,11 @@ package io.attache.fs;
 import io.attache.meta.Database;
 import io.attache.meta.Sessions;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * Signed-in browsers of the web app. A session is a random 256-bit token, kept by the browser in
@@ -30,7 +25,6 @@ public final class WebSessions {
     public static final int MAX_PER_USER = 64;
     /** Use is recorded at most this often per session: a page's requests do not each write. */
     static final long TOUCH_MILLIS = TimeUnit.MINUTES.toMillis(1);
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
 
     private final Database db;
     private final Clock clock;
@@ -47,12 +41,12 @@ public final class WebSessions {
 
     /** Opens a session for {@code account}; returns the cookie's token, which is never shown again. */
     public String open(Account account) throws FsException {
-        String token = randomToken();
+        String token = SecretTokens.next(random);
         long now = clock.millis();
         FileService.inTransaction(db, c -> {
             Sessions.deleteExpired(c, now - IDLE_MILLIS, now - MAX_AGE_MILLIS);
             Sessions.trim(c, account.id(), MAX_PER_USER - 1);
-            Sessions.insert(c, hash(token), account.id(), randomToken(), now);
+            Sessions.insert(c, SecretTokens.hash(token), account.id(), SecretTokens.next(random), now);
             return null;
         }, true);
         return token;
@@ -60,10 +54,10 @@ public final class WebSessions {
 
     /** The live session of this cookie's token; empty for none, an expired one, or a malformed token. */
     public Optional<Session> find(String token) throws FsException {
-        if (token == null || !TOKEN.matcher(token).matches()) {
+        if (!SecretTokens.wellFormed(token)) {
             return Optional.empty();
         }
-        byte[] hash = hash(token);
+        byte[] hash = SecretTokens.hash(token);
         long now = clock.millis();
         Optional<Sessions.Session> found = FileService.inTransaction(db, c -> Sessions.byHash(c, hash), false);
         if (found.isEmpty()) {
@@ -97,17 +91,4 @@ public final class WebSessions {
         FileService.inTransaction(db, c -> Sessions.deleteOfUser(c, userName), true);
     }
 
-    private String randomToken() {
-        byte[] raw = new byte[32];
-        random.nextBytes(raw);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    }
-
-    private static byte[] hash(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing", e);
-        }
-    }
 }
