@@ -62,13 +62,40 @@ class WriteBackCrashHarnessTest extends CrashHarness {
         assertEquals(0, flushed.exitCode(), flushed.output());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (stagedFiles(data.resolve("staging")) > 0) {
-            assertTrue(System.nanoTime() < deadline, "staging drains to empty");
+            assertTrue(System.nanoTime() < deadline, () -> "staging drains to empty; left: " + listing(data.resolve("staging"))
+                    + "\nuploads: " + uploads(data));
             Thread.sleep(50);
         }
         System.out.printf("write-back harness: %d messages created, %d upload bytes, %d answers 429, %d 503%n",
                 discord.counters().messagesCreated(), discord.counters().uploadBytesReceived(),
                 discord.counters().answers(RouteClass.MESSAGE_CREATE, 429),
                 discord.counters().answers(RouteClass.MESSAGE_CREATE, 503));
+    }
+
+    /** What is left in staging, for the failure message: names, sizes and ages. */
+    private static String listing(Path staging) {
+        try (Stream<Path> files = Files.list(staging)) {
+            long now = System.currentTimeMillis();
+            return files.map(f -> {
+                try {
+                    return f.getFileName() + " (" + Files.size(f) + " bytes, "
+                            + (now - Files.getLastModifiedTime(f).toMillis()) + " ms old)";
+                } catch (java.io.IOException e) {
+                    return f.getFileName() + " (" + e + ")";
+                }
+            }).toList().toString();
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** What {@code attache uploads} says is pending, for the failure message. */
+    private String uploads(Path data) {
+        try {
+            return ForkedServer.command(data, env(), "uploads").output();
+        } catch (Exception e) {
+            return e.toString();
+        }
     }
 
     private static long stagedFiles(Path staging) throws Exception {
