@@ -136,12 +136,18 @@ abstract class CrashHarness {
         return files;
     }
 
+    /** The last {@code lines} lines of {@code text}. */
+    static String tail(String text, int lines) {
+        String[] all = text.split("\n");
+        return String.join("\n", java.util.Arrays.copyOfRange(all, Math.max(0, all.length - lines), all.length));
+    }
+
     static String stateOf(ForkedServer server, String path) throws Exception {
         RawHttp.Response r = request(server, "GET " + path, null);
         if (r.status() == 404) {
             return ABSENT;
         }
-        assertEquals(200, r.status(), path);
+        assertEquals(200, r.status(), () -> path + " answered " + r.text() + "\nthe server's log ends:\n" + tail(server.log(), 80));
         if ("text/html;charset=utf-8".equals(r.header("Content-Type")) && RawHttp.exchange(server.port(), "PROPFIND " + path
                 + " HTTP/1.1\nHost: x\nDepth: 0\nConnection: close\nAuthorization: " + TestServer.basic(ForkedServer.USER))
                 .text().contains("<D:collection/>")) {
