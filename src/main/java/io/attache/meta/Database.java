@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.Set;
 
@@ -123,13 +124,30 @@ public abstract class Database implements AutoCloseable {
      * throws. Write transactions run one at a time, here and on every other node of the database,
      * and concurrent ones commit together. {@code work} must not start another write.
      */
-    public abstract <T> T write(Work<T> work) throws SQLException;
+    public final <T> T write(Work<T> work) throws SQLException {
+        return committer().submit(work, false);
+    }
 
     /**
      * Like {@link #write}, but the commit is not flushed to disk at once: it survives a crash of the
      * process, and a power loss may drop it. For records that something else can rebuild.
      */
-    public abstract <T> T writeRelaxed(Work<T> work) throws SQLException;
+    public final <T> T writeRelaxed(Work<T> work) throws SQLException {
+        return committer().submit(work, true);
+    }
+
+    /**
+     * {@link #writeRelaxed} without waiting: {@code work} is queued, and every write transaction
+     * this process queues after this returns runs after it and sees what it wrote. A transaction
+     * that depends on it therefore need not wait for it; it must check that what it needs is there,
+     * since {@code work} may have failed (the returned future says so).
+     */
+    public final <T> CompletableFuture<T> queueRelaxed(Work<T> work) throws SQLException {
+        return committer().enqueue(work, true);
+    }
+
+    /** The one committer of this database's write transactions. */
+    abstract GroupCommitter committer();
 
     /** Runs {@code work} in one read transaction: it sees one consistent snapshot. */
     public abstract <T> T read(Work<T> work) throws SQLException;

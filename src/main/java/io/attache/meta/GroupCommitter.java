@@ -79,16 +79,9 @@ final class GroupCommitter implements AutoCloseable {
      * @param relaxed the commit need not be flushed at once (a batch of only relaxed work is not)
      */
     <T> T submit(Database.Work<T> work, boolean relaxed) throws SQLException {
-        if (Thread.currentThread() == thread) {
-            throw new IllegalStateException("a write transaction may not start another one");
-        }
-        if (closed || !thread.isAlive()) {
-            throw new SQLException(closed ? "the database is closed" : "the commit thread has stopped");
-        }
-        Pending<T> pending = new Pending<>(work, relaxed, new CompletableFuture<>());
-        queue.add(pending);
+        CompletableFuture<T> result = enqueue(work, relaxed);
         try {
-            return pending.result().get();
+            return result.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while waiting for a commit", e);
@@ -103,6 +96,23 @@ final class GroupCommitter implements AutoCloseable {
             }
             throw new SQLException(cause);
         }
+    }
+
+    /**
+     * Queues {@code work} and returns at once. Transactions run in the order they were queued, so
+     * any transaction queued after this returns (by any thread) runs after it, in the same batch or
+     * a later one, and sees what it wrote.
+     */
+    <T> CompletableFuture<T> enqueue(Database.Work<T> work, boolean relaxed) throws SQLException {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("a write transaction may not start another one");
+        }
+        if (closed || !thread.isAlive()) {
+            throw new SQLException(closed ? "the database is closed" : "the commit thread has stopped");
+        }
+        Pending<T> pending = new Pending<>(work, relaxed, new CompletableFuture<>());
+        queue.add(pending);
+        return pending.result();
     }
 
     private void run() {

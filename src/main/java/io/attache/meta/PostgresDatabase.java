@@ -108,13 +108,8 @@ final class PostgresDatabase extends Database {
     }
 
     @Override
-    public <T> T write(Work<T> work) throws SQLException {
-        return committer.submit(work, false);
-    }
-
-    @Override
-    public <T> T writeRelaxed(Work<T> work) throws SQLException {
-        return committer.submit(work, true);
+    GroupCommitter committer() {
+        return committer;
     }
 
     private static void lock(Connection c, String sql, long key) throws SQLException {

@@ -74,13 +74,8 @@ final class SqliteDatabase extends Database {
 
     /** Concurrent writes commit together (see {@link GroupCommitter}). */
     @Override
-    public <T> T write(Work<T> work) throws SQLException {
-        return committer.submit(work, false);
-    }
-
-    @Override
-    public <T> T writeRelaxed(Work<T> work) throws SQLException {
-        return committer.submit(work, true);
+    GroupCommitter committer() {
+        return committer;
     }
 
     @Override

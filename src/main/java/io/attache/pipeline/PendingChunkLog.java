@@ -16,7 +16,9 @@ public interface PendingChunkLog {
 
     /**
      * A pack of {@code size} bytes is now at {@code locator} (in the store, or in the staging area
-     * when {@code staged}) and holds {@code blobs}.
+     * when {@code staged}) and holds {@code blobs}. The record may still be on its way when this
+     * returns, but it is ordered before every commit or abandonment of those writes that starts
+     * afterwards; a commit that does not find its blobs fails.
      */
     void stored(String locator, long size, boolean staged, List<Blob> blobs) throws IOException;
 

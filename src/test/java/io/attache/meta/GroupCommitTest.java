@@ -75,6 +75,28 @@ class GroupCommitTest {
     }
 
     @Test
+    void aWriteQueuedAfterAnUnwaitedOneSeesItAndAFailureReachesOnlyItsOwnFuture() throws Exception {
+        try (Database db = database.open(dir)) {
+            for (int round = 0; round < 200; round++) {
+                String name = "queued" + round;
+                java.util.concurrent.CompletableFuture<User> queued = db.queueRelaxed(c -> Users.insert(c, name, "hash", null,
+                        false, 1));
+                java.util.concurrent.CompletableFuture<Object> refused = db.queueRelaxed(c -> {
+                    throw new SQLException("refused " + name);
+                });
+                // Queued after both without waiting for them: it runs after them and sees the first.
+                boolean seen = db.write(c -> Users.byName(c, name).isPresent());
+                assertTrue(seen, name + " is seen by a write queued after it");
+                assertTrue(queued.isDone());
+                java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> refused.get(10, TimeUnit.SECONDS));
+                assertEquals("refused " + name, e.getCause().getMessage());
+            }
+            assertEquals(200, db.read(Users::all).size());
+        }
+    }
+
+    @Test
     void aWriteInsideAWriteIsRefusedRatherThanDeadlocking() throws Exception {
         try (Database db = database.open(dir)) {
             assertThrows(IllegalStateException.class, () -> db.write(c -> db.write(c2 -> 1)));
