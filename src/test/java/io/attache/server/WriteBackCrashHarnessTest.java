@@ -63,7 +63,7 @@ class WriteBackCrashHarnessTest extends CrashHarness {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (stagedFiles(data.resolve("staging")) > 0) {
             assertTrue(System.nanoTime() < deadline, () -> "staging drains to empty; left: " + listing(data.resolve("staging"))
-                    + "\nuploads: " + uploads(data));
+                    + "\nuploads: " + uploads(data) + "\nthe server's log ends:\n" + tail(last.log(), 80));
             Thread.sleep(50);
         }
         System.out.printf("write-back harness: %d messages created, %d upload bytes, %d answers 429, %d 503%n",
