@@ -96,6 +96,11 @@ final class PackMover {
             int n = 0;
             for (int i = 0; i < copied.size(); i++) {
                 Source source = copied.get(i);
+                if (!Packs.isAt(c, source.packId(), source.locator())) {
+                    // Dropped while its bytes were copied; on SQLite a pack recorded since may even
+                    // have been given its id, and that pack's blobs are not the ones copied.
+                    continue;
+                }
                 if (Blobs.move(c, source.packId(), source.offset(), packId, offsets.get(i))) {
                     n++;
                 }

@@ -61,10 +61,13 @@ public final class Uploader implements AutoCloseable {
     private final long maxWaitMillis;
     private final int workers;
     private final List<Thread> threads = new ArrayList<>();
-    /** Staged packs being uploaded now. Guarded by {@code this}. */
-    private final Set<Long> claimed = new HashSet<>();
-    /** Staged packs whose last upload failed, and when to try again. Guarded by {@code this}. */
-    private final Map<Long, Long> retryAt = new HashMap<>();
+    /**
+     * Staged packs being uploaded now, by locator (never reused, unlike a pack's id on SQLite).
+     * Guarded by {@code this}.
+     */
+    private final Set<String> claimed = new HashSet<>();
+    /** Staged packs whose last upload failed, by locator, and when to try again. Guarded by {@code this}. */
+    private final Map<String, Long> retryAt = new HashMap<>();
     private long flushFrom = Long.MIN_VALUE;
     private boolean wakeUp;
     private long lastLook;
@@ -194,7 +197,7 @@ public final class Uploader implements AutoCloseable {
             PackMover.Moved moved = mover.move(sources, buffer);
             synchronized (this) {
                 for (Packs.Pack p : job) {
-                    retryAt.remove(p.id());
+                    retryAt.remove(p.locator());
                 }
             }
             counted(moved.bytes());
@@ -217,20 +220,20 @@ public final class Uploader implements AutoCloseable {
     private void failed(List<Packs.Pack> job, Exception e) {
         int attempts = job.stream().mapToInt(Packs.Pack::attempts).max().orElse(0) + 1;
         long delay = Math.min(MAX_BACKOFF_MILLIS, 1_000L << Math.min(attempts - 1, 20));
-        List<Long> ids = job.stream().map(Packs.Pack::id).toList();
+        List<String> locators = job.stream().map(Packs.Pack::locator).toList();
         if (attempts == 1 || attempts % 10 == 0) {
             log.warn("Uploading {} staged blobs failed (attempt {}), retrying in {} s; they stay staged: {}", job.size(),
                     attempts, delay / 1000, e.toString());
         }
         synchronized (this) {
-            for (long id : ids) {
-                retryAt.put(id, clock.millis() + delay);
+            for (String locator : locators) {
+                retryAt.put(locator, clock.millis() + delay);
             }
         }
         generation.incrementAndGet();
         try {
             db.write(c -> {
-                Packs.uploadFailed(c, ids, e.toString());
+                Packs.uploadFailed(c, locators, e.toString());
                 return null;
             });
         } catch (SQLException again) {
@@ -258,9 +261,16 @@ public final class Uploader implements AutoCloseable {
             long flushedBefore = Math.max(flushFrom, requestedFlush());
             List<Packs.Pack> small = new ArrayList<>();
             long nextRetry = Long.MAX_VALUE;
-            for (Packs.Pack p : db.read(c -> Packs.staged(c, ownStaged, CANDIDATES))) {
-                Long at = retryAt.get(p.id());
-                if (claimed.contains(p.id())) {
+            List<Packs.Pack> staged = db.read(c -> Packs.staged(c, ownStaged, CANDIDATES));
+            if (staged.size() < CANDIDATES) {
+                // Packs dropped since they failed (their content deleted or replaced) need no retry.
+                Set<String> present = new HashSet<>();
+                staged.forEach(p -> present.add(p.locator()));
+                retryAt.keySet().retainAll(present);
+            }
+            for (Packs.Pack p : staged) {
+                Long at = retryAt.get(p.locator());
+                if (claimed.contains(p.locator())) {
                     continue;
                 }
                 if (at != null && at > now) {
@@ -333,14 +343,14 @@ public final class Uploader implements AutoCloseable {
 
     private List<Packs.Pack> claim(List<Packs.Pack> job) {
         for (Packs.Pack p : job) {
-            claimed.add(p.id());
+            claimed.add(p.locator());
         }
         return job;
     }
 
     private synchronized void release(List<Packs.Pack> job) {
         for (Packs.Pack p : job) {
-            claimed.remove(p.id());
+            claimed.remove(p.locator());
         }
         notifyAll();
     }

@@ -49,6 +49,21 @@ public final class Packs {
         }
     }
 
+    /**
+     * True while the pack {@code id} is the one at {@code locator}. An id read in one transaction
+     * names the same pack in a later one only if this holds: SQLite gives the id of a dropped
+     * pack to the next pack recorded when it was the largest.
+     */
+    public static boolean isAt(Connection c, long id, String locator) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM pack WHERE id = ? AND locator = ?")) {
+            p.setLong(1, id);
+            p.setString(2, locator);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
     public static Optional<Pack> byLocator(Connection c, String locator) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(SELECT + "WHERE locator = ?")) {
             p.setString(1, locator);
@@ -112,13 +127,13 @@ public final class Packs {
         return dropped;
     }
 
-    /** Records a failed upload of staged packs. */
-    public static void uploadFailed(Connection c, Collection<Long> packIds, String error) throws SQLException {
+    /** Records a failed upload of the staged packs at {@code locators} (by locator: see {@link #isAt}). */
+    public static void uploadFailed(Connection c, Collection<String> locators, String error) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
-                "UPDATE pack SET attempts = attempts + 1, last_error = ? WHERE id = ?")) {
-            for (long id : packIds) {
+                "UPDATE pack SET attempts = attempts + 1, last_error = ? WHERE locator = ?")) {
+            for (String locator : locators) {
                 p.setString(1, error);
-                p.setLong(2, id);
+                p.setString(2, locator);
                 p.addBatch();
             }
             p.executeBatch();
