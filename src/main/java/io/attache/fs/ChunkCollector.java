@@ -144,9 +144,9 @@ public final class ChunkCollector {
             boolean gone = isGone(entry.locator());
             db.write(c -> {
                 if (gone) {
-                    DeleteQueue.remove(c, entry.id());
+                    DeleteQueue.remove(c, entry);
                 } else {
-                    DeleteQueue.unclaim(c, entry.id());
+                    DeleteQueue.unclaim(c, entry);
                 }
                 return null;
             });
@@ -179,7 +179,7 @@ public final class ChunkCollector {
             if (referenced) {
                 log.error("Chunk {} is queued for deletion but still referenced; keeping it", entry.locator());
                 db.write(c -> {
-                    DeleteQueue.remove(c, entry.id());
+                    DeleteQueue.remove(c, entry);
                     return null;
                 });
                 continue;
@@ -203,7 +203,7 @@ public final class ChunkCollector {
         }
         db.write(c -> {
             for (DeleteQueue.Entry entry : deletable) {
-                DeleteQueue.remove(c, entry.id());
+                DeleteQueue.remove(c, entry);
             }
             return null;
         });
@@ -216,7 +216,7 @@ public final class ChunkCollector {
             try {
                 store.delete(new Locator(entry.locator()));
                 db.write(c -> {
-                    DeleteQueue.remove(c, entry.id());
+                    DeleteQueue.remove(c, entry);
                     return null;
                 });
                 deleted++;
@@ -229,7 +229,7 @@ public final class ChunkCollector {
                 log.warn("Deleting chunk {} failed (attempt {}), retrying in {} s: {}", entry.locator(),
                         entry.attempts() + 1, delay / 1000, e.getMessage());
                 db.write(c -> {
-                    DeleteQueue.retryLater(c, entry.id(), next, e.getMessage());
+                    DeleteQueue.retryLater(c, entry, next, e.getMessage());
                     return null;
                 });
             }

@@ -19,6 +19,12 @@ public final class DeleteQueue {
             + "WHERE next_attempt_at <= ? AND enqueued_at <= ? AND held = 0 "
             + "AND (locator NOT LIKE 'staged:%' OR locator LIKE ?) ORDER BY next_attempt_at, id LIMIT ?";
     static final String REFERENCED = "SELECT 1 FROM pack WHERE locator = ?";
+    /**
+     * An entry read in one transaction, found again in a later one by its id and its locator: two
+     * collectors may drain at once (the uploader's and the housekeeper's), and on SQLite an entry
+     * that one of them removed can hand its id to the next one queued.
+     */
+    private static final String SAME = "id = ? AND locator = ?";
 
     private DeleteQueue() {
     }
@@ -97,10 +103,11 @@ public final class DeleteQueue {
 
     /** Marks {@code entries} as being deleted by {@code node} now (see {@link #inDoubt}). */
     public static void claim(Connection c, List<Entry> entries, String node) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("UPDATE delete_queue SET claimed_by = ? WHERE id = ?")) {
+        try (PreparedStatement p = c.prepareStatement("UPDATE delete_queue SET claimed_by = ? WHERE " + SAME)) {
             for (Entry e : entries) {
                 p.setString(1, node);
                 p.setLong(2, e.id());
+                p.setString(3, e.locator());
                 p.addBatch();
             }
             p.executeBatch();
@@ -128,26 +135,30 @@ public final class DeleteQueue {
     }
 
     /** The entry is an ordinary one again: its object is still in the store. */
-    public static void unclaim(Connection c, long id) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("UPDATE delete_queue SET claimed_by = NULL WHERE id = ?")) {
-            p.setLong(1, id);
+    public static void unclaim(Connection c, Entry entry) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE delete_queue SET claimed_by = NULL WHERE " + SAME)) {
+            p.setLong(1, entry.id());
+            p.setString(2, entry.locator());
             p.executeUpdate();
         }
     }
 
-    public static void remove(Connection c, long id) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM delete_queue WHERE id = ?")) {
-            p.setLong(1, id);
+    /** The entry is done; if another collector finished it first, nothing happens. */
+    public static void remove(Connection c, Entry entry) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM delete_queue WHERE " + SAME)) {
+            p.setLong(1, entry.id());
+            p.setString(2, entry.locator());
             p.executeUpdate();
         }
     }
 
-    public static void retryLater(Connection c, long id, long nextAttemptAt, String error) throws SQLException {
+    public static void retryLater(Connection c, Entry entry, long nextAttemptAt, String error) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("UPDATE delete_queue SET attempts = attempts + 1, "
-                + "next_attempt_at = ?, last_error = ?, claimed_by = NULL WHERE id = ?")) {
+                + "next_attempt_at = ?, last_error = ?, claimed_by = NULL WHERE " + SAME)) {
             p.setLong(1, nextAttemptAt);
             p.setString(2, error);
-            p.setLong(3, id);
+            p.setLong(3, entry.id());
+            p.setString(4, entry.locator());
             p.executeUpdate();
         }
     }

@@ -138,4 +138,58 @@ class GarbageCollectionTest {
             assertTrue(server.attache().backup.current().isPresent());
         }
     }
+    @Test
+    void twoCollectorsDrainingAtOnceNeverForgetADeletionQueuedMeanwhile() throws Exception {
+        try (io.attache.meta.Database db = database.open(dir)) {
+            io.attache.store.StagingStore staging = new io.attache.store.StagingStore(
+                    new io.attache.store.local.LocalChunkStore(dir.resolve("store")), dir.resolve("staging"), 1 << 20);
+            io.attache.store.Locator first = stage(staging);
+            io.attache.store.Locator second = stage(staging);
+            db.write(c -> {
+                io.attache.meta.DeleteQueue.enqueue(c, first.value(), 0);
+                return null;
+            });
+            long firstId = db.read(c -> io.attache.meta.DeleteQueue.dueStaged(c, 1, "staged:%", 10)).get(0).id();
+            long[] secondId = new long[1];
+            java.time.Clock clock = java.time.Clock.systemUTC();
+            // While one collector deletes the first blob, another (the uploader's and the
+            // housekeeper's both drain staging) finishes the same entry, and a deletion is queued.
+            io.attache.store.ChunkStore racing = new io.attache.store.ForwardingChunkStore(staging) {
+                private boolean raced;
+
+                @Override
+                public void deleteAll(java.util.Collection<io.attache.store.Locator> locators)
+                        throws io.attache.store.StoreException {
+                    if (!raced) {
+                        raced = true;
+                        try {
+                            new ChunkCollector(db, staging, clock, java.time.Duration.ZERO).drainStaged();
+                            db.write(c -> {
+                                io.attache.meta.DeleteQueue.enqueue(c, second.value(), 0);
+                                return null;
+                            });
+                            secondId[0] = db.read(c -> io.attache.meta.DeleteQueue.dueStaged(c, 1, "staged:%", 10)).get(0).id();
+                        } catch (java.sql.SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    super.deleteAll(locators);
+                }
+            };
+            new ChunkCollector(db, racing, clock, java.time.Duration.ZERO).drainStaged();
+            if (database == TestDatabase.SQLITE) {
+                assertEquals(firstId, secondId[0], "the new entry took the finished one's id: the case this test is about");
+            }
+            assertEquals(List.of(), staging.listStaged(), "both blobs are deleted, none forgotten");
+            assertEquals(0, (long) db.read(io.attache.meta.DeleteQueue::size));
+        }
+    }
+
+    private static io.attache.store.Locator stage(io.attache.store.StagingStore staging) throws Exception {
+        try (io.attache.store.StagingStore.Blob blob = staging.create(100)) {
+            blob.write(new byte[100], 0, 100);
+            blob.finish();
+            return blob.locator();
+        }
+    }
 }
