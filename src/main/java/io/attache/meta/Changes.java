@@ -20,16 +20,13 @@ public final class Changes {
 
     /** Takes the next change number of {@code ownerId}. */
     public static long next(Connection c, long ownerId) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("UPDATE app_user SET change_count = change_count + 1 WHERE id = ?")) {
-            p.setLong(1, ownerId);
-            if (p.executeUpdate() != 1) {
-                throw new SQLException("no user " + ownerId);
-            }
-        }
-        try (PreparedStatement p = c.prepareStatement("SELECT change_count FROM app_user WHERE id = ?")) {
+        try (PreparedStatement p = c.prepareStatement(
+                "UPDATE app_user SET change_count = change_count + 1 WHERE id = ? RETURNING change_count")) {
             p.setLong(1, ownerId);
             try (ResultSet r = p.executeQuery()) {
-                r.next();
+                if (!r.next()) {
+                    throw new SQLException("no user " + ownerId);
+                }
                 return r.getLong(1);
             }
         }
