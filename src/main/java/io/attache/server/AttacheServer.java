@@ -276,9 +276,10 @@ public final class AttacheServer implements AutoCloseable {
                 throw e;
             }
             server.stop();
+            // Stopped, every connector is closed: the one to name is the one whose address is taken.
             ServerConnector failed = plain;
             for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
-                if (c instanceof ServerConnector sc && !sc.isOpen() && sc.getLocalPort() <= 0) {
+                if (c instanceof ServerConnector sc && sc.getPort() > 0 && !canBind(sc.getHost(), sc.getPort())) {
                     failed = sc;
                     break;
                 }
@@ -287,6 +288,17 @@ public final class AttacheServer implements AutoCloseable {
             String address = (failed.getHost() == null ? "0.0.0.0" : failed.getHost()) + ":" + failed.getPort();
             String reason = bind.getMessage() == null ? "cannot bind" : bind.getMessage().toLowerCase(java.util.Locale.ROOT);
             throw new java.io.IOException("cannot listen on " + address + " (setting '" + setting + "'): " + reason, e);
+        }
+    }
+
+    /** True when {@code host:port} can be listened on now, as Jetty would (reusing the address). */
+    private static boolean canBind(String host, int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(host == null ? new java.net.InetSocketAddress(port) : new java.net.InetSocketAddress(host, port));
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

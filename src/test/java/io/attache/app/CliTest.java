@@ -129,6 +129,16 @@ class CliTest {
             assertEquals(1, busy.code());
             assertTrue(busy.err().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort() + " (setting 'listen'): address already in use"),
                     busy.err());
+            // The web app's address taken (another server's, say): the message names that setting and address.
+            int free;
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                free = probe.getLocalPort();
+            }
+            Result webBusy = runWith(Map.of("ATTACHE_WEB_LISTEN", "127.0.0.1:" + taken.getLocalPort()), "", "serve",
+                    "--data-dir", data(), "--listen", "127.0.0.1:" + free);
+            assertEquals(1, webBusy.code());
+            assertTrue(webBusy.err().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                    + " (setting 'web-listen'): address already in use"), webBusy.err());
         }
     }
 
