@@ -78,8 +78,23 @@ final class Servers {
         }
         int port = freePort();
         Proc proc = processes.start(id, List.of(java, "-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString(), "serve",
-                "--data-dir", data.toString(), "--listen", "127.0.0.1:" + port), settings);
+                "--data-dir", data.toString(), "--listen", "127.0.0.1:" + port), withoutWebApp(jar, settings));
         return awaitReady(new Server(id, label, URI.create("http://127.0.0.1:" + port + "/"), proc, authorization, dir));
+    }
+
+    /**
+     * The web app is not measured, and two Attachés (this one and the one before) would both want
+     * its default address: it stays off, in a jar that has one.
+     */
+    private static Map<String, String> withoutWebApp(Path jar, Map<String, String> settings) throws IOException {
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+            if (file.getEntry("io/attache/config/WebSettings.class") == null || settings.containsKey("ATTACHE_WEB_LISTEN")) {
+                return settings;
+            }
+        }
+        Map<String, String> out = new HashMap<>(settings);
+        out.put("ATTACHE_WEB_LISTEN", "off");
+        return out;
     }
 
     /**
