@@ -262,7 +262,7 @@ public final class Uploader implements AutoCloseable {
             List<Packs.Pack> small = new ArrayList<>();
             long nextRetry = Long.MAX_VALUE;
             List<Packs.Pack> staged = db.read(c -> Packs.staged(c, ownStaged, CANDIDATES));
-            if (staged.size() < CANDIDATES) {
+            if (!retryAt.isEmpty() && staged.size() < CANDIDATES) {
                 // Packs dropped since they failed (their content deleted or replaced) need no retry.
                 Set<String> present = new HashSet<>();
                 staged.forEach(p -> present.add(p.locator()));

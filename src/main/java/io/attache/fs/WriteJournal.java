@@ -14,8 +14,9 @@ import java.util.List;
 
 /**
  * Records, in the database, every pack the pipeline has stored or staged and the pending blobs of
- * the writes in it, in a transaction queued before those writes commit; a write that fails forgets its blobs, and a pack
- * nothing needs any more goes to the delete queue. Rows left by a crash are found at the next start.
+ * the writes in it, in a transaction queued before those writes commit; a write that fails
+ * forgets its blobs, and a pack nothing needs any more goes to the delete queue. Rows left by a
+ * crash are found at the next start.
  */
 public final class WriteJournal implements PendingChunkLog {
 
