@@ -50,6 +50,7 @@ final class PeerComparison {
             + "<D:resourcetype/><D:getcontentlength/><D:getlastmodified/><D:getetag/></D:prop></D:propfind>";
     private static final Pattern RESPONSE = Pattern.compile("<([A-Za-z0-9_]+:)?response[ >]");
     private static final int SMALL = 4096;
+    static final int JETTY_WARM_UP = 3000;
 
     private final Knobs knobs;
     private final Servers servers;
@@ -204,6 +205,32 @@ final class PeerComparison {
             } catch (InterruptedException e) {
                 throw interrupted(e);
             }
+        }
+        jettyFloor();
+    }
+
+    /**
+     * The same small uploads against Jetty alone ({@link JettyFloor}), under id {@code jetty}: the
+     * most a server built on Jetty could reach with this client on these cores. It gets a longer
+     * warm-up than the servers above (its JIT then has nothing left to compile), so that the floor
+     * is not understated.
+     */
+    private void jettyFloor() throws IOException {
+        Server floor = servers.jettyFloor(knobs.xmx());
+        try {
+            LoadClient.upload(floor.resolve("warmup/"), null, JETTY_WARM_UP, SMALL, knobs.clients(), knobs.seed() + 2);
+            sync();
+            LoadClient.Upload u = LoadClient.upload(floor.resolve("small/"), null, knobs.smallFiles(), SMALL,
+                    knobs.clients(), knobs.seed());
+            Figures f = new Figures();
+            f.smallFilesPerSecond = u.filesPerSecond();
+            figures.put(floor.id(), f);
+            Bench.say(String.format("small files %s: %.1f files/s", floor.label(), u.filesPerSecond()));
+        } catch (InterruptedException e) {
+            throw interrupted(e);
+        } finally {
+            servers.stop(floor);
+            BenchData.deleteTree(floor.dir());
         }
     }
 

@@ -170,6 +170,15 @@ final class Servers {
                 null, dir));
     }
 
+    /** Jetty 12 alone, discarding what it is sent ({@link JettyFloor}), in its own JVM with Attaché's heap. */
+    Server jettyFloor(String xmx) throws IOException {
+        Path dir = Files.createDirectories(work.resolve("jetty-floor"));
+        int port = freePort();
+        Proc proc = processes.start("jetty-floor", List.of(java, "-Xmx" + xmx, "-cp", System.getProperty("java.class.path"),
+                "io.attache.bench.JettyFloor", Integer.toString(port)), Map.of());
+        return awaitReady(new Server("jetty", "Jetty alone", URI.create("http://127.0.0.1:" + port + "/"), proc, null, dir));
+    }
+
     /**
      * The emulator with Discord's limits (5 messages per 5 s per channel, 10 MiB attachments), the
      * given channels, latency and bandwidth per transfer. Content is kept, so the CDN serves it.
