@@ -46,7 +46,8 @@ final class PutHandler extends DavHandler {
             return;
         }
         Drive drive = ex.drive();
-        Entry current = drive.find(ex.path()).orElse(null);
+        Drive.UploadTarget target = drive.uploadTarget(ex.path());
+        Entry current = target.current().orElse(null);
         if (current != null && current.folder()) {
             throw new DavException(405, ex.path() + " is a folder");
         }
@@ -61,7 +62,7 @@ final class PutHandler extends DavHandler {
         Upload upload = new Upload(ex.header("Content-Type"), ocMtime(ex.header("X-OC-Mtime")),
                 checksum == null || checksum.isBlank() ? null : Checksums.parse(checksum), declaredLength(ex),
                 !conditional ? null : current == null ? Upload.ABSENT : current.etag());
-        WriteResult result = drive.upload(ex.path(), ex.body(), upload);
+        WriteResult result = drive.upload(ex.path(), ex.body(), upload, target);
         if (upload.modified() != null) {
             ex.setHeader("X-OC-MTime", "accepted");
         }

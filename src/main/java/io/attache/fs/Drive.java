@@ -163,9 +163,15 @@ public final class Drive {
      * received are counted into the live transfers view.
      */
     public WriteResult upload(DavPath path, InputStream body, Upload upload) throws FsException, IOException {
+        return upload(path, body, upload, -1);
+    }
+
+    /** {@link #upload}, with the room the quota leaves known already (-1: look it up first). */
+    private WriteResult upload(DavPath path, InputStream body, Upload upload, long knownRoom)
+            throws FsException, IOException {
         Transfers.Transfer transfer = fs.transfers().begin(userId, path, upload.length());
         try {
-            WriteResult result = store(path, transfer.count(body), upload);
+            WriteResult result = store(path, transfer.count(body), upload, knownRoom);
             transfer.done();
             return result;
         } catch (FsException | IOException | RuntimeException e) {
@@ -174,18 +180,70 @@ public final class Drive {
         }
     }
 
+    /**
+     * What a PUT needs to know before it reads a body, found in one transaction: the file there now
+     * (empty when there is none), and either why a new version cannot be stored there (a missing
+     * parent, a lock, a folder) or how much room the quota leaves for it. The caller evaluates its
+     * conditions against {@link UploadTarget#current} first, then hands the target to
+     * {@link #upload(DavPath, InputStream, Upload, UploadTarget)}, which refuses as the target says;
+     * the commit checks everything again in its own transaction.
+     */
+    public UploadTarget uploadTarget(DavPath path) throws FsException {
+        long now = fs.now();
+        return fs.read(c -> {
+            if (path.isRoot()) {
+                Optional<Entry> root = resolve(c, path).map(node -> FileService.entry(node, path));
+                return new UploadTarget(root, 0, new FsException.NotAllowed("cannot write content to the root folder"));
+            }
+            Node parent;
+            try {
+                parent = parentFolder(c, path);
+            } catch (FsException refused) {
+                return new UploadTarget(Optional.empty(), 0, refused);
+            }
+            Optional<Node> existing = Nodes.child(c, parent.id(), path.name());
+            Optional<Entry> current = existing.map(node -> FileService.entry(node, path));
+            try {
+                requireWritable(c, path, existing, now);
+            } catch (FsException refused) {
+                return new UploadTarget(current, 0, refused);
+            }
+            return new UploadTarget(current, roomFor(c, existing.map(Node::size).orElse(0L)), null);
+        });
+    }
+
+    /**
+     * See {@link #uploadTarget}.
+     *
+     * @param current the file at the path when it was looked at, if there was one
+     * @param room    the bytes a new version there may have
+     * @param refusal why no version can be stored there, or null
+     */
+    public record UploadTarget(Optional<Entry> current, long room, FsException refusal) {
+    }
+
+    /** {@link #upload(DavPath, InputStream, Upload)} to a target found just before by {@link #uploadTarget}. */
+    public WriteResult upload(DavPath path, InputStream body, Upload upload, UploadTarget target)
+            throws FsException, IOException {
+        if (target.refusal() != null) {
+            throw target.refusal();
+        }
+        return upload(path, body, upload, target.room());
+    }
+
     /** {@link #upload} with a content type and the length the client announced (-1 when it did not). */
     public WriteResult write(DavPath path, InputStream body, String contentType, long expectedLength)
             throws FsException, IOException {
         return upload(path, body, new Upload(contentType, null, null, expectedLength));
     }
 
-    private WriteResult store(DavPath path, InputStream body, Upload upload) throws FsException, IOException {
+    private WriteResult store(DavPath path, InputStream body, Upload upload, long knownRoom)
+            throws FsException, IOException {
         if (path.isRoot()) {
             throw new FsException.NotAllowed("cannot write content to the root folder");
         }
         long started = fs.now();
-        long room = fs.read(c -> {
+        long room = knownRoom >= 0 ? knownRoom : fs.read(c -> {
             Node parent = parentFolder(c, path);
             Optional<Node> existing = Nodes.child(c, parent.id(), path.name());
             requireWritable(c, path, existing, started);

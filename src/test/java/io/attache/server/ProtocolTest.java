@@ -191,6 +191,23 @@ class ProtocolTest {
         void ontoAFolderIs405() throws Exception {
             send("MKCOL " + base + "/d HTTP/1.1");
             assertEquals(405, put(base + "/d", bytes("x")).status());
+            assertEquals(405, put("/", bytes("x")).status());
+        }
+
+        @Test
+        void underAFileIs409AndTheFileStays() throws Exception {
+            assertEquals(201, put(base + "/plain", bytes("file")).status());
+            assertEquals(409, put(base + "/plain/f.txt", bytes("x")).status());
+            assertArrayEquals(bytes("file"), get(base + "/plain"));
+        }
+
+        /** The request's conditions are judged first; where the body could go is only asked after. */
+        @Test
+        void conditionsComeBeforeTheMissingFolder() throws Exception {
+            assertEquals(412, send("PUT " + base + "/no/such/f.txt HTTP/1.1\nIf-Match: *\nContent-Length: 1", bytes("x"))
+                    .status());
+            assertEquals(409, send("PUT " + base + "/no/such/f.txt HTTP/1.1\nIf-None-Match: *\nContent-Length: 1",
+                    bytes("x")).status());
         }
 
         @Test
