@@ -93,7 +93,10 @@ public final class LocalChunkStore implements ChunkStore {
         }
         Path target = pathOf(chunkName);
         try {
-            Files.createDirectories(target.getParent());
+            if (!Files.isDirectory(target.getParent())) {
+                // Looked at first: creating one that exists costs a failed mkdir and an exception per chunk.
+                Files.createDirectories(target.getParent());
+            }
             writeAtomically(target, ByteBuffer.wrap(data, offset, length));
         } catch (IOException e) {
             throw new StoreException.Retryable("cannot write chunk " + chunkName + ": " + e.getMessage(), e);
@@ -193,6 +196,7 @@ public final class LocalChunkStore implements ChunkStore {
 
     private void writeAtomically(Path target, ByteBuffer bytes) throws IOException {
         Path temp = tmp.resolve(target.getFileName() + "." + HexFormat.of().toHexDigits(random.nextLong()) + ".tmp");
+        boolean moved = false;
         try {
             try (FileChannel out = FileChannel.open(temp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     ownerOnly())) {
@@ -208,6 +212,7 @@ public final class LocalChunkStore implements ChunkStore {
             }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                moved = true;
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("the chunk folder does not support atomic renames", e);
             }
@@ -215,7 +220,9 @@ public final class LocalChunkStore implements ChunkStore {
                 syncDirectory(target.getParent());
             }
         } finally {
-            Files.deleteIfExists(temp);
+            if (!moved) {
+                Files.deleteIfExists(temp);
+            }
         }
     }
 
