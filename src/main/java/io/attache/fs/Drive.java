@@ -163,15 +163,19 @@ public final class Drive {
      * received are counted into the live transfers view.
      */
     public WriteResult upload(DavPath path, InputStream body, Upload upload) throws FsException, IOException {
-        return upload(path, body, upload, -1);
+        return upload(path, body, upload, null);
     }
 
-    /** {@link #upload}, with the room the quota leaves known already (-1: look it up first). */
-    private WriteResult upload(DavPath path, InputStream body, Upload upload, long knownRoom)
+    /**
+     * {@link #upload(DavPath, InputStream, Upload)} to a target found just before by
+     * {@link #uploadTarget} (null: look at the target first). A refusal it holds counts as a failed
+     * transfer, as one found here would.
+     */
+    public WriteResult upload(DavPath path, InputStream body, Upload upload, UploadTarget target)
             throws FsException, IOException {
         Transfers.Transfer transfer = fs.transfers().begin(userId, path, upload.length());
         try {
-            WriteResult result = store(path, transfer.count(body), upload, knownRoom);
+            WriteResult result = store(path, transfer.count(body), upload, target);
             transfer.done();
             return result;
         } catch (FsException | IOException | RuntimeException e) {
@@ -222,28 +226,22 @@ public final class Drive {
     public record UploadTarget(Optional<Entry> current, long room, FsException refusal) {
     }
 
-    /** {@link #upload(DavPath, InputStream, Upload)} to a target found just before by {@link #uploadTarget}. */
-    public WriteResult upload(DavPath path, InputStream body, Upload upload, UploadTarget target)
-            throws FsException, IOException {
-        if (target.refusal() != null) {
-            throw target.refusal();
-        }
-        return upload(path, body, upload, target.room());
-    }
-
     /** {@link #upload} with a content type and the length the client announced (-1 when it did not). */
     public WriteResult write(DavPath path, InputStream body, String contentType, long expectedLength)
             throws FsException, IOException {
         return upload(path, body, new Upload(contentType, null, null, expectedLength));
     }
 
-    private WriteResult store(DavPath path, InputStream body, Upload upload, long knownRoom)
+    private WriteResult store(DavPath path, InputStream body, Upload upload, UploadTarget target)
             throws FsException, IOException {
+        if (target != null && target.refusal() != null) {
+            throw target.refusal();
+        }
         if (path.isRoot()) {
             throw new FsException.NotAllowed("cannot write content to the root folder");
         }
         long started = fs.now();
-        long room = knownRoom >= 0 ? knownRoom : fs.read(c -> {
+        long room = target != null ? target.room() : fs.read(c -> {
             Node parent = parentFolder(c, path);
             Optional<Node> existing = Nodes.child(c, parent.id(), path.name());
             requireWritable(c, path, existing, started);

@@ -129,6 +129,30 @@ class DriveTest {
     }
 
     @Test
+    void anUploadTargetSaysWhatIsThereAndWhyNotAndItsRefusalEndsAsAFailedTransfer() throws Exception {
+        server.attache().users.setQuota("u", 1000L);
+        write("/f", "a".repeat(100));
+        Drive.UploadTarget existing = drive.uploadTarget(path("/f"));
+        assertEquals(100, existing.current().orElseThrow().size());
+        assertEquals(1000, existing.room(), "the quota's room, counting the bytes the new version replaces");
+        assertEquals(null, existing.refusal());
+
+        Drive.UploadTarget orphan = drive.uploadTarget(path("/missing/g"));
+        assertTrue(orphan.current().isEmpty());
+        assertTrue(orphan.refusal() instanceof FsException.Conflict, String.valueOf(orphan.refusal()));
+        assertTrue(drive.uploadTarget(path("/f/g")).refusal() instanceof FsException.Conflict);
+        assertTrue(drive.uploadTarget(path("/")).refusal() instanceof FsException.NotAllowed);
+
+        assertThrows(FsException.Conflict.class, () -> drive.upload(path("/missing/g"),
+                new ByteArrayInputStream(new byte[]{1}), Upload.of(null), orphan));
+        Transfers.View last = server.attache().files.transfers().of(drive.userId()).get(0);
+        assertEquals("/missing/g", last.path());
+        assertEquals(Transfers.View.FAILED, last.state());
+        assertTrue(drive.find(path("/missing")).isEmpty());
+        assertEquals(100, drive.quota().usedBytes());
+    }
+
+    @Test
     void aQuotaRefusesWhatDoesNotFitAndKeepsTheOldContent() throws Exception {
         server.attache().users.setQuota("u", 1000L);
         write("/small", "s".repeat(600));
