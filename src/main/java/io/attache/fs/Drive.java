@@ -312,28 +312,42 @@ public final class Drive {
         }
     }
 
+    /**
+     * Makes {@code content} the file's new version. The owner's counters change in one statement
+     * that returns them ({@link Users#account}); a version that breaks the quota or, for a new
+     * file, a limit is refused after it, and the transaction rolled back. The entry returned is
+     * built from what was written, as {@link Nodes#byId} would read it back.
+     */
     WriteResult storeVersion(Connection c, DavPath path, Node parent, Optional<Node> existing, Content content,
                              Stored stored, long now) throws SQLException, FsException {
         long replaced = existing.map(Node::size).orElse(0L);
-        if (roomFor(c, replaced) < content.size()) {
-            throw new FsException.InsufficientStorage("the file does not fit in the quota");
-        }
+        String checksums = stored.checksums() == null ? null : stored.checksums().toString();
         long versionId = Versions.insert(c, content.contentId(), content.size(), content.chunkSize(),
-                content.wrappedKey(), content.chunks().size(),
-                stored.checksums() == null ? null : stored.checksums().toString(), now);
+                content.wrappedKey(), content.chunks().size(), checksums, now);
         long nodeId;
+        long created;
         if (existing.isPresent()) {
             nodeId = existing.get().id();
+            created = existing.get().createdAt();
             Nodes.setVersion(c, nodeId, versionId, stored.contentType(), stored.modified());
             Versions.release(c, existing.get().versionId(), now);
         } else {
             nodeId = Nodes.insertFile(c, userId, parent.id(), path.name(), versionId, stored.contentType(), now,
                     stored.modified());
-            requireWithinLimits(c, false);
+            created = now;
         }
-        Changes.mark(c, nodeId, Changes.next(c, userId));
-        Users.addUsedBytes(c, userId, content.size() - replaced);
-        return new WriteResult(FileService.entry(Nodes.byId(c, nodeId).orElseThrow(), path), existing.isEmpty());
+        Users.Accounted owner = Users.account(c, userId, content.size() - replaced);
+        User user = owner.user();
+        if (roomFor(user, user.storedBytes() - (content.size() - replaced), replaced) < content.size()) {
+            throw new FsException.InsufficientStorage("the file does not fit in the quota");
+        }
+        if (existing.isEmpty()) {
+            requireWithinLimits(user, false);
+        }
+        Changes.mark(c, nodeId, owner.change());
+        Entry entry = new Entry(nodeId, path, false, content.size(), Node.fileEtag(content.contentId()),
+                stored.contentType(), FileService.instant(created), FileService.instant(stored.modified()), checksums);
+        return new WriteResult(entry, existing.isEmpty());
     }
 
     /**
@@ -521,10 +535,15 @@ public final class Drive {
     /** Bytes a write may store when it replaces {@code replacing} bytes. */
     private long roomFor(Connection c, long replacing) throws SQLException, FsException {
         User user = Users.byId(c, userId).orElseThrow(() -> new FsException.NotFound("no such user"));
+        return roomFor(user, user.storedBytes(), replacing);
+    }
+
+    /** The bytes a version replacing {@code replacing} bytes may have, while the user stores {@code stored}. */
+    private static long roomFor(User user, long stored, long replacing) {
         if (user.quotaBytes() == null) {
             return Long.MAX_VALUE;
         }
-        return Math.max(0, user.quotaBytes() - user.storedBytes() + replacing);
+        return Math.max(0, user.quotaBytes() - stored + replacing);
     }
 
     /**
@@ -532,7 +551,10 @@ public final class Drive {
      * it {@code grew} the bytes stored) beyond the quota; the transaction is then rolled back.
      */
     void requireWithinLimits(Connection c, boolean grew) throws SQLException, FsException {
-        User user = Users.byId(c, userId).orElseThrow(() -> new FsException.NotFound("no such user"));
+        requireWithinLimits(Users.byId(c, userId).orElseThrow(() -> new FsException.NotFound("no such user")), grew);
+    }
+
+    private void requireWithinLimits(User user, boolean grew) throws FsException {
         ResourceLimits limits = fs.limits();
         if (user.entryCount() > limits.maxEntriesPerUser()) {
             throw new FsException.InsufficientStorage("a user holds at most " + limits.maxEntriesPerUser()

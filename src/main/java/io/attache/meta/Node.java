@@ -1,5 +1,7 @@
 package io.attache.meta;
 
+import java.util.HexFormat;
+
 /**
  * A folder or a file as the database holds it, with its current version's size, content tag and
  * checksums (ownCloud notation, null when none were asked for) for files. Immutable: a snapshot of
@@ -37,6 +39,11 @@ public record Node(long id, long ownerId, Long parentId, String name, Kind kind,
      * the same bytes. A folder's: its id and the number of the last change at or below it
      * ({@link Changes}), so it changes whenever anything in the folder's tree changes.
      */
+    /** A file's entity tag: the first 8 bytes of its version's content id, in hex, quoted. */
+    public static String fileEtag(byte[] contentId) {
+        return '"' + HexFormat.of().formatHex(contentId, 0, Math.min(8, contentId.length)) + '"';
+    }
+
     public String etag() {
         if (kind == Kind.FOLDER) {
             return "\"" + Long.toHexString(id) + "." + Long.toHexString(changeSeq) + '"';

@@ -98,6 +98,31 @@ public final class Users {
         }
     }
 
+    /** A user's row after {@link #account}, and the change number it took. */
+    public record Accounted(User user, long change) {
+    }
+
+    /**
+     * What a new version of a file does to its owner, in one statement: the bytes it adds (or, when
+     * negative, frees) and the next change number (see {@link Changes}). Returns the row as it is
+     * afterwards, for the caller to check the limits against; a caller that refuses then rolls the
+     * transaction back.
+     */
+    public static Accounted account(Connection c, long userId, long bytes) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE app_user SET used_bytes = used_bytes + ?, "
+                + "change_count = change_count + 1 WHERE id = ? RETURNING id, name, password_hash, quota_bytes, "
+                + "used_bytes, created_at, is_admin, entry_count, property_count, property_bytes, removed_at, change_count")) {
+            p.setLong(1, bytes);
+            p.setLong(2, userId);
+            try (ResultSet r = p.executeQuery()) {
+                if (!r.next()) {
+                    throw new SQLException("no user " + userId);
+                }
+                return new Accounted(map(r), r.getLong(12));
+            }
+        }
+    }
+
     /** Counts dead properties and their bytes added (positive) or removed (negative). */
     public static void addProperties(Connection c, long userId, long count, long bytes) throws SQLException {
         if (count == 0 && bytes == 0) {

@@ -128,6 +128,24 @@ class DriveTest {
         assertEquals(20, drive.quota().usedBytes());
     }
 
+    /** The entry a write answers with (its ETag, dates, type, checksums) is the one a later read finds. */
+    @Test
+    void aWriteAnswersWithTheEntryAReadFindsAfterIt() throws Exception {
+        Upload typed = new Upload("text/plain", java.time.Instant.ofEpochSecond(1_700_000_000, 123_000_000),
+                Checksums.parse("SHA1:" + java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-1").digest("one".getBytes(StandardCharsets.UTF_8)))));
+        WriteResult created = drive.upload(path("/e"), new ByteArrayInputStream("one".getBytes(StandardCharsets.UTF_8)),
+                typed);
+        assertTrue(created.created());
+        assertEquals(drive.get(path("/e")), created.entry());
+        assertTrue(created.entry().checksums().contains("SHA1:"), created.entry().checksums());
+        WriteResult replaced = drive.upload(path("/e"), new ByteArrayInputStream(new byte[70_000]), Upload.of(null));
+        assertEquals(false, replaced.created());
+        assertEquals(drive.get(path("/e")), replaced.entry());
+        assertEquals(created.entry().created(), replaced.entry().created());
+        assertEquals(70_000, drive.quota().usedBytes());
+    }
+
     @Test
     void anUploadTargetSaysWhatIsThereAndWhyNotAndItsRefusalEndsAsAFailedTransfer() throws Exception {
         server.attache().users.setQuota("u", 1000L);
