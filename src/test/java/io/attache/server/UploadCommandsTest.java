@@ -75,7 +75,8 @@ class UploadCommandsTest {
                 ForkedServer.Result flushed = ForkedServer.command(data, env, "flush", "--timeout", "60s");
                 assertEquals(0, flushed.exitCode(), flushed.output());
                 assertTrue(flushed.output().contains("flushed:"), flushed.output());
-                assertEquals(1, discord.counters().messagesCreated(), "the three files in one pack");
+                assertEquals(1, discord.counters().messagesCreated(), () -> "the three files in one pack; the server's log:\n"
+                        + server.log());
                 assertTrue(ForkedServer.command(data, env, "uploads").output().contains("pending:   0 files"));
                 for (int i = 0; i < 3; i++) {
                     assertArrayEquals(bodies[i], RawHttp.exchange(server.port(), "GET /f" + i + " HTTP/1.1\nHost: x\n"

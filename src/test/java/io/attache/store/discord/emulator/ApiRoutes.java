@@ -164,7 +164,10 @@ final class ApiRoutes {
         Result result = operate(ex, m, bot, hook, body);
         if (result.status() == 200 && m.route().createsMessages()) {
             counters.uploadBytes(body.length);
-            counters.messageCreated();
+            if (result.created()) {
+                // An enforced nonce that matched answers with the message already there: nothing new.
+                counters.messageCreated();
+            }
             Fault after = faults.take(m.route(), Fault.DROP_AFTER_CREATE, Fault.EMPTY_ATTACHMENTS);
             if (after == Fault.DROP_AFTER_CREATE) {
                 counters.answer(m.route(), 0);

@@ -170,8 +170,10 @@ class DiscordEmulatorTest {
         HttpResponse<String> again = upload("0123456789abcdef012345678", true, new byte[]{1});
         assertEquals(EmulatorJson.string(EmulatorJson.parseObject(first.body()), "id"), EmulatorJson.string(EmulatorJson.parseObject(again.body()), "id"));
         assertEquals(1, emulator.messageCount());
+        assertEquals(1, emulator.counters().messagesCreated(), "the answer to a matched nonce creates nothing");
         upload("0123456789abcdef012345678", false, new byte[]{1});
         assertEquals(2, emulator.messageCount(), "without enforce_nonce a nonce does not deduplicate");
+        assertEquals(2, emulator.counters().messagesCreated());
     }
 
     @Test

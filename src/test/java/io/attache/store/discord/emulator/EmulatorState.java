@@ -23,9 +23,21 @@ final class EmulatorState {
     static final long FOURTEEN_DAYS_MILLIS = 14L * 24 * 3600 * 1000;
 
     /** A status and a JSON body (null for 204). */
-    record Result(int status, Object body) {
+    /**
+     * An answer. {@code created} is true only for a request that created a message; an enforced
+     * nonce that matched one already there is answered like a creation but creates nothing.
+     */
+    record Result(int status, Object body, boolean created) {
+        Result(int status, Object body) {
+            this(status, body, false);
+        }
+
         static Result ok(Object body) {
             return new Result(200, body);
+        }
+
+        static Result createdOk(Object body) {
+            return new Result(200, body, true);
         }
 
         static Result noContent() {
@@ -149,7 +161,7 @@ final class EmulatorState {
         }
         Message message = new Message(id, channel.id, authorId, authorName, webhookId, nonce, List.copyOf(stored));
         channel.messages.put(id, message);
-        return Result.ok(json(message, cdnBase, true));
+        return Result.createdOk(json(message, cdnBase, true));
     }
 
     synchronized boolean delete(Channel channel, long messageId) {
