@@ -11,8 +11,10 @@ import java.util.Optional;
 /** The {@code app_user} table. */
 public final class Users {
 
-    private static final String SELECT = "SELECT id, name, password_hash, quota_bytes, used_bytes, created_at, is_admin, "
-            + "entry_count, property_count, property_bytes, removed_at FROM app_user ";
+    /** The columns {@link #map} reads, in its order. */
+    private static final String COLUMNS = "id, name, password_hash, quota_bytes, used_bytes, created_at, is_admin, "
+            + "entry_count, property_count, property_bytes, removed_at";
+    private static final String SELECT = "SELECT " + COLUMNS + " FROM app_user ";
 
     private Users() {
     }
@@ -110,8 +112,7 @@ public final class Users {
      */
     public static Accounted account(Connection c, long userId, long bytes) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("UPDATE app_user SET used_bytes = used_bytes + ?, "
-                + "change_count = change_count + 1 WHERE id = ? RETURNING id, name, password_hash, quota_bytes, "
-                + "used_bytes, created_at, is_admin, entry_count, property_count, property_bytes, removed_at, change_count")) {
+                + "change_count = change_count + 1 WHERE id = ? RETURNING " + COLUMNS + ", change_count")) {
             p.setLong(1, bytes);
             p.setLong(2, userId);
             try (ResultSet r = p.executeQuery()) {
